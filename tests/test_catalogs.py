@@ -1,0 +1,89 @@
+"""Every reply exists in every language: present, non-empty, same placeholders, no stray English."""
+
+import re
+
+import pytest
+
+from knowledge import i18n
+
+LANGS = list(i18n.languages())
+MASTER = i18n.catalog("en")
+PLACEHOLDER_SHAPE = re.compile(r"\{[^{}]*\}")
+
+
+def test_a_catalog_for_every_language_and_nothing_else():
+    files = sorted(p.stem for p in i18n.TEXTS.glob("*.yml"))
+    assert files == sorted(LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalog_complete_and_consistent(lang):
+    cat = i18n.catalog(lang)
+    assert set(cat) == set(MASTER), set(cat) ^ set(MASTER)
+    for key, template in cat.items():
+        assert template.strip(), f"{lang}:{key} is empty"
+        assert i18n.placeholders(template) == i18n.placeholders(MASTER[key]), f"{lang}:{key} placeholders"
+        for m in PLACEHOLDER_SHAPE.findall(template):
+            assert re.fullmatch(r"\{\w+\}", m), f"{lang}:{key} malformed placeholder {m}"
+        assert "TODO" not in template and "FIXME" not in template
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGS if code != "en"])
+def test_no_text_left_untranslated(lang):
+    cat = i18n.catalog(lang)
+    same = [k for k, v in cat.items() if v.strip() == MASTER[k].strip() and not k.startswith(("project.name",))]
+    assert same == [], f"{lang}: still English: {same}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_emergency_numbers_in_every_language(lang):
+    text = re.sub(r"\s", "", i18n.catalog(lang)["urgent_help"])
+    for number in ("110", "112", "116016", "08001110111", "08001110222", "116117", "+4935185075222"):
+        assert number in text, f"{lang}: {number} missing from urgent_help"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_response_renders(lang):
+    for response in i18n.replies()["responses"]:
+        message = i18n.render(lang, response, place="Pirna")
+        assert message["text"].strip()
+        for b in message.get("buttons", []):
+            assert b["title"].strip() and b["payload"].startswith("/")
+
+
+def test_every_domain_response_has_a_reply_shape():
+    import yaml
+
+    domain = yaml.safe_load(open(i18n.HERE.parent / "domain.yml", encoding="utf-8"))
+    assert set(domain["responses"]) == set(i18n.replies()["responses"])
+
+
+@pytest.mark.parametrize("lang", [c for c, lang in i18n.languages().items() if lang.rtl])
+def test_right_to_left_lines_start_with_a_direction_mark(lang):
+    text = i18n.text(lang, "place_unknown", place="Pirna 01796")
+    for line in text.split("\n"):
+        assert line.startswith(i18n.RLM)
+    assert f"{i18n.FSI}Pirna 01796{i18n.PDI}" in text  # a Latin value keeps its own direction
+
+
+def test_left_to_right_text_has_no_direction_marks():
+    assert i18n.RLM not in i18n.text("de", "place_unknown", place="Pirna")
+
+
+def test_broken_catalog_is_a_clear_error(tmp_path, monkeypatch):
+    (tmp_path / "xx.yml").write_text("language: xx\ntexts: [oops", encoding="utf-8")
+    monkeypatch.setattr(i18n, "TEXTS", tmp_path)
+    i18n.catalog.cache_clear()
+    try:
+        with pytest.raises(i18n.CatalogError, match="xx.yml"):
+            i18n.catalog("xx")
+    finally:
+        i18n.catalog.cache_clear()
+
+
+def test_client_language_codes():
+    assert i18n.supported("de-AT") == "de"
+    assert i18n.supported("uk") == "uk"
+    assert i18n.supported("prs") == "fa"
+    assert i18n.supported("pt-br") is None
+    assert i18n.supported(None) is None
