@@ -67,6 +67,25 @@ class ValidateLocationForm(FormValidationAction):
         return {"district": None, "place_tries": tries}
 
 
+class ActionAskDistrict(Action):
+    """Ask where the user lives, unless the validator just explained why it asks again (a list of
+    candidates to choose from, or "not found"): one message, not two."""
+
+    def name(self) -> str:
+        return "action_ask_district"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "bot":
+                return []
+        dispatcher.utter_message(response="utter_ask_district")
+        return []
+
+
 class ActionShowProject(Action):
     """Answer with the project(s) for the district, or the coordination if no district was found."""
 

@@ -59,6 +59,47 @@ ARABIZI_WORDS = {
     "3am",
     "sho",
 }
+# Frequent words that exist in only one of the two languages (Ukrainian has no ы/э/ъ/ё and Russian
+# no і/ї/є/ґ, but many short messages contain neither).
+UKRAINIAN_WORDS = {
+    "де",
+    "що",
+    "шукаю",
+    "знайти",
+    "дякую",
+    "будь",
+    "ласка",
+    "мені",
+    "потрібно",
+    "потрібна",
+    "чи",
+    "як",
+    "коли",
+    "якщо",
+    "є",
+    "допоможіть",
+    "роботу",
+    "хочу",
+}
+RUSSIAN_WORDS = {
+    "где",
+    "что",
+    "ищу",
+    "найти",
+    "спасибо",
+    "пожалуйста",
+    "мне",
+    "нужно",
+    "нужна",
+    "ли",
+    "как",
+    "когда",
+    "если",
+    "есть",
+    "помогите",
+    "работу",
+    "хочу",
+}
 MIN_WORDS_TO_SWITCH = 3
 MIN_SCORE = 0.5
 
@@ -104,6 +145,10 @@ def detect(text: str) -> Detection:
             return Detection("uk", True)
         if ru and not uk:
             return Detection("ru", True)
+        words = set(re.findall(r"\w+", text.lower()))
+        uk_votes, ru_votes = len(words & UKRAINIAN_WORDS - RUSSIAN_WORDS), len(words & RUSSIAN_WORDS - UKRAINIAN_WORDS)
+        if uk_votes != ru_votes:
+            return Detection("uk" if uk_votes > ru_votes else "ru", True)
         lang, score = _fasttext(text, _script_languages("cyrillic"))
         return Detection(lang or "ru", score >= MIN_SCORE)
     words = [w.lower() for w in re.findall(r"\w+", text)]

@@ -45,7 +45,34 @@ QUALIFIERS = {
     "germany": None,
     "deutschland": None,
 }
-_STOPWORDS = {"stadt", "gemeinde", "city", "town", "in", "bei", "near", "am", "an", "der", "im"}
+_STOPWORDS = {
+    "stadt",
+    "gemeinde",
+    "city",
+    "town",
+    "in",
+    "bei",
+    "near",
+    "am",
+    "an",
+    "der",
+    "im",  # de, en
+    "в",
+    "у",
+    "во",
+    "из",
+    "із",
+    "з",
+    "біля",
+    "около",
+    "возле",
+    "город",
+    "місто",  # ru, uk
+    "en",
+    "de",
+    "cerca",  # es
+}
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 COORDS = re.compile(r"(-?\d{1,2}[.,]\d+)\s*[,;/ ]\s*(-?\d{1,3}[.,]\d+)")
@@ -97,6 +124,17 @@ class _Entry:
     district: str
     population: int
     tier: int  # 0 municipality or district, 1 locality, 2 GeoNames alternate name
+
+
+_SLAVIC_ENDINGS = ("ами", "ями", "ом", "ем", "ах", "ях", "ові", "еві", "у", "ю", "е", "і", "и", "а", "я")
+
+
+def _slavic_stems(word: str) -> list[str]:
+    """Candidate nominatives of an inflected Russian/Ukrainian place name (longest ending first)."""
+    stems = [word[: -len(e)] for e in _SLAVIC_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3]
+    # Ukrainian locative often turns a final г/к/х into з/ц/с ("Лейпциг" -> "у Лейпцизі").
+    stems += [s[:-1] + {"з": "г", "ц": "к", "с": "х"}[s[-1]] for s in list(stems) if s[-1] in "зцс"]
+    return stems
 
 
 def _base_and_qualifier(name: str, hyphen: bool = False) -> tuple[str, str | None]:
@@ -273,6 +311,11 @@ class Gazetteer:
             return Resolution(Status.OUTSIDE, matched=self.outside[key], how="name")
         if len(words) > 1 and (inner := self._exact_ngram(words)):
             return inner
+        if CYRILLIC.search(key):  # "в Лейпцигу", "у Дрездені": try the word without its case ending
+            for word in words:
+                for stem in _slavic_stems(word):
+                    if stem in self.exact and (res := self._exact(stem)):
+                        return res
         return self._fuzzy(text)
 
     def _exact_ngram(self, words: list[str]) -> Resolution | None:
