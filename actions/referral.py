@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import language_of
-from knowledge import projects
+from knowledge import i18n, projects
 from knowledge.places import Status, gazetteer
 
 MAX_PLACE_TRIES = 3
@@ -119,8 +119,6 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        from knowledge import i18n
-
         if tracker.get_slot("district") not in gazetteer().districts:
             dispatcher.utter_message(text=i18n.text(language_of(tracker), "human.intro"))
         return []

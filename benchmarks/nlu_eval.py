@@ -47,6 +47,8 @@ async def main() -> None:
                 "expected": intent,
                 "predicted": result["intent"]["name"],
                 "confidence": result["intent"]["confidence"],
+                # the best real intent, also when the fallback classifier replaced it
+                "top": next((i["name"] for i in result.get("intent_ranking", []) if i["name"] != "nlu_fallback"), None),
                 "ms": ms,
                 "entities_expected": entities,
                 "entities_found": [[t, e] for t, e in got_entities if e in ("place", "postcode")],

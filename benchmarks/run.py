@@ -106,14 +106,16 @@ def nlu_figures() -> tuple[list[str], list[float]]:
     for r in rows:
         by_lang[r["lang"]].append(r)
     lines = [
-        "| language | held-out messages | intent accuracy | macro-F1 | place/postcode entities found |",
-        "|---|---|---|---|---|",
+        "| language | held-out messages | intent accuracy | macro-F1 | asked to rephrase (fallback) | top intent right, before fallback | place/postcode entities found |",
+        "|---|---|---|---|---|---|---|",
     ]
     for lang, rs in sorted(by_lang.items()) + [("all", rows)]:
         acc = sum(r["expected"] == r["predicted"] for r in rs) / len(rs)
         found, want = entity_recall(rs)
+        fallback = sum(r["predicted"] == "nlu_fallback" for r in rs) / len(rs)
+        top = sum(r["expected"] == r["top"] for r in rs) / len(rs)
         lines.append(
-            f"| {lang} | {len(rs)} | {acc:.3f} | {macro_f1(rs):.3f} | {found}/{want} ({found / max(want, 1):.2f}) |"
+            f"| {lang} | {len(rs)} | {acc:.3f} | {macro_f1(rs):.3f} | {fallback:.3f} | {top:.3f} | {found}/{want} ({found / max(want, 1):.2f}) |"
         )
     return lines, [r["ms"] for r in rows]
 
@@ -127,8 +129,9 @@ def place_figures() -> str:
     return f"{correct}/{len(CASES)} = {correct / len(CASES):.3f} top-1 correct ({ms:.2f} ms per query)"
 
 
-def rss_mb(proc: psutil.Process) -> float:
-    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20
+def rss_mb(proc: psutil.Process, children: bool = True) -> float:
+    procs = [proc, *proc.children(recursive=True)] if children else [proc]
+    return sum(p.memory_info().rss for p in procs) / 2**20
 
 
 async def latency_figures(rasa_url: str, state: Path) -> dict[str, float]:
@@ -178,7 +181,7 @@ def main() -> None:
         mem = {
             "Rasa server": rss_mb(psutil.Process(servers.processes[1].pid)),
             "action server": rss_mb(psutil.Process(servers.processes[0].pid)),
-            "bot relay (this process)": rss_mb(psutil.Process()),
+            "bot relay (this process)": rss_mb(psutil.Process(), children=False),
         }
     train = (
         (ROOT / "models" / ".train-seconds").read_text().strip()
