@@ -24,47 +24,63 @@ def _district_from_location(tracker: Tracker) -> str | None:
     return None
 
 
-class ValidateLocationForm(FormValidationAction):
-    """Turns whatever the user wrote (a town, postcode, district, coordinates) into a district key."""
+async def validate_place(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """Turn whatever the user wrote (a town, postcode, district, coordinates) into a district key.
 
+    Shared by every form that asks for the district (location_form, intake_form)."""
+    g = gazetteer()
+    raw = _district_from_location(tracker) or (str(value).strip() if value else "")
+    if raw in g.districts:  # a district key from a button
+        return {"district": raw, "place_label": g.districts[raw].name}
+    if not raw or raw.startswith("/"):
+        return {"district": None}
+    result = g.resolve(raw)
+    if result.status is Status.UNKNOWN:  # "ich wohne in Pirna, danke": look inside the whole message
+        result = g.find_in_text(tracker.latest_message.get("text") or raw)
+    tries = (tracker.get_slot("place_tries") or 0) + 1
+    if result.status is Status.FOUND:
+        return {"district": result.district, "place_label": result.matched, "place_tries": 0}
+    if result.status is Status.AMBIGUOUS:
+        dispatcher.utter_message(
+            response="utter_choose_place",
+            place=raw,
+            buttons=[
+                {
+                    "title": f"{c.label} ({g.districts[c.district].name})",
+                    "payload": f'/inform{{"district": "{c.district}"}}',
+                }
+                for c in result.candidates
+            ],
+        )
+        return {"district": None, "place_tries": tries}
+    if result.status is Status.OUTSIDE:
+        dispatcher.utter_message(response="utter_place_outside", place=result.matched or raw)
+    else:
+        dispatcher.utter_message(response="utter_place_unknown", place=raw[:60])
+    if tries >= MAX_PLACE_TRIES:  # do not loop forever: end the form; the next action offers the menu
+        return {"district": GAVE_UP, "place_tries": 0}
+    return {"district": None, "place_tries": tries}
+
+
+def answered_since_user_spoke(tracker: Tracker) -> bool:
+    """True when a validator already replied to the latest message (a list to choose from, an error):
+    the form's question then is not repeated, so the user gets one message, not two."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
+class ValidateLocationForm(FormValidationAction):
     def name(self) -> str:
         return "validate_location_form"
 
     async def validate_district(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        g = gazetteer()
-        raw = _district_from_location(tracker) or (str(value).strip() if value else "")
-        if raw in g.districts:  # a district key from a button
-            return {"district": raw, "place_label": g.districts[raw].name}
-        if not raw or raw.startswith("/"):
-            return {"district": None}
-        result = g.resolve(raw)
-        if result.status is Status.UNKNOWN:  # "ich wohne in Pirna, danke": look inside the whole message
-            result = g.find_in_text(tracker.latest_message.get("text") or raw)
-        tries = (tracker.get_slot("place_tries") or 0) + 1
-        if result.status is Status.FOUND:
-            return {"district": result.district, "place_label": result.matched, "place_tries": 0}
-        if result.status is Status.AMBIGUOUS:
-            dispatcher.utter_message(
-                response="utter_choose_place",
-                place=raw,
-                buttons=[
-                    {
-                        "title": f"{c.label} ({g.districts[c.district].name})",
-                        "payload": f'/inform{{"district": "{c.district}"}}',
-                    }
-                    for c in result.candidates
-                ],
-            )
-            return {"district": None, "place_tries": tries}
-        if result.status is Status.OUTSIDE:
-            dispatcher.utter_message(response="utter_place_outside", place=result.matched or raw)
-        else:
-            dispatcher.utter_message(response="utter_place_unknown", place=raw[:60])
-        if tries >= MAX_PLACE_TRIES:  # do not loop forever: end the form; the next action offers the menu
-            return {"district": GAVE_UP, "place_tries": 0}
-        return {"district": None, "place_tries": tries}
+        return await validate_place(value, dispatcher, tracker)
 
 
 class ActionAskDistrict(Action):
@@ -77,12 +93,8 @@ class ActionAskDistrict(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        for event in reversed(tracker.events):
-            if event.get("event") == "user":
-                break
-            if event.get("event") == "bot":
-                return []
-        dispatcher.utter_message(response="utter_ask_district")
+        if not answered_since_user_spoke(tracker):
+            dispatcher.utter_message(response="utter_ask_district")
         return []
 
 

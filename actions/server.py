@@ -28,13 +28,21 @@ def build_app():
     async def _warm_up(app_, loop):  # noqa: ANN001
         # Load place names, projects and catalogs before the first user waits for them; a broken
         # data file stops the server here with a clear message instead of failing in a chat.
-        from knowledge import i18n, projects
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from cases import runtime
+        from knowledge import capacity, i18n, projects
         from knowledge.places import gazetteer
 
         gazetteer()
         projects.directory()
+        capacity.capacity()
         for code in i18n.languages():
             i18n.catalog(code)
+        try:  # the case database: migrate, mirror the projects, create the bookable slots
+            runtime.prepare()
+        except SQLAlchemyError as exc:  # answers still work; bookings apologise until it is back
+            log.error("case database unavailable at start: %s", type(exc).__name__)
 
     return app
 

@@ -3,7 +3,8 @@
     python -m bot.console [--lang uk]
 
 Type a message; type a button's number to press it; `/location LAT,LON` shares a location;
-`/lang CODE` sets the client language (like Telegram's language_code); `/quit` ends.
+`/contact NUMBER` shares a phone number like Telegram's contact button; `/lang CODE` sets the client
+language (like Telegram's language_code); `/quit` ends.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def show(replies: list[Reply]) -> list[str]:
             print(f"   [{len(payloads)}] {button.title}")
         if reply.request_location:
             print(f"   ({reply.request_location}: /location 51.05,13.74)")
+        if reply.request_contact:
+            print(f"   ({reply.request_contact}: /contact +49 151 23456789)")
     return payloads
 
 
@@ -46,6 +49,8 @@ async def chat(relay: Relay, client_language: str | None, lines) -> None:  # noq
             msg = Incoming(
                 "console", user, location=(float(m.group(1)), float(m.group(2))), client_language=client_language
             )
+        elif line.startswith("/contact "):
+            msg = Incoming("console", user, contact_phone=line.split(maxsplit=1)[1], client_language=client_language)
         elif line.startswith("/lang "):
             client_language = line.split(maxsplit=1)[1].strip()
             continue

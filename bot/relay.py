@@ -7,6 +7,7 @@ turns Rasa's answer into `Reply` objects. Message texts are never logged.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -37,6 +38,7 @@ class Reply:
     text: str
     buttons: list[Button] = field(default_factory=list)
     request_location: str | None = None  # label of a "share my location" button, if wanted
+    request_contact: str | None = None  # label of a "share my phone number" button, if wanted
     language: str = "de"
     rtl: bool = False
 
@@ -49,6 +51,7 @@ class Incoming:
     payload: str | None = None  # a pressed button's payload ("/find_project")
     client_language: str | None = None  # e.g. Telegram's language_code
     location: tuple[float, float] | None = None
+    contact_phone: str | None = None  # a phone number the user shared with the messenger's contact button
 
 
 def clean_text(raw: str, limit: int) -> str | None:
@@ -94,6 +97,9 @@ class Relay:
             lat, lon = msg.location
             metadata["location"] = {"latitude": lat, "longitude": lon}
             text = f'/inform{{"place": "{lat:.5f}, {lon:.5f}"}}'
+        elif msg.contact_phone is not None:
+            metadata["contact_phone"] = msg.contact_phone[:40]
+            text = cleaned = clean_text(msg.contact_phone, 40)
         else:
             text = cleaned = clean_text(msg.text or "", self.settings.max_message_chars)
         lang = self._language(ref, prefs, msg, cleaned or "")
@@ -114,8 +120,22 @@ class Relay:
                 prefs.chosen = new
                 self.prefs.put(ref, prefs)
                 lang = new
+            if custom.get("erase_conversation"):
+                await self._erase(ref)
             replies.append(self._from_rasa(r, lang))
         return [r for r in replies if r.text or r.buttons]
+
+    async def _erase(self, ref: str) -> None:
+        """The user confirmed "delete my data": the actions erased the case data; Rasa has saved this
+        turn, so its stored conversation can go now, with the language choice."""
+        from cases.privacy import erase_conversation
+
+        self.prefs.delete(ref)
+        try:
+            removed = await asyncio.to_thread(erase_conversation, self.settings.tracker_url, ref)
+            log.info("conversation of %s erased (%s events)", ref, removed)
+        except Exception as exc:  # noqa: BLE001 - never crash the chat; the user can ask again
+            log.error("conversation of %s not erased: %s", ref, type(exc).__name__)
 
     def _language(self, ref: str, prefs: UserPrefs, msg: Incoming, text: str) -> str:
         lang = language.choose(stored=prefs.chosen, client=msg.client_language, current=prefs.detected, text=text)
@@ -131,6 +151,7 @@ class Relay:
             text=str(r.get("text") or ""),
             buttons=buttons,
             request_location=custom.get("request_location"),
+            request_contact=custom.get("request_contact"),
             language=lang,
             rtl=i18n.languages()[lang].rtl,
         )

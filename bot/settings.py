@@ -16,6 +16,7 @@ class Settings:
     pseudonym_key: str | None
     rasa_timeout: float
     max_message_chars: int
+    tracker_url: str = ""  # Rasa's tracker store, for erasing a user's conversation on request
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -25,4 +26,6 @@ class Settings:
             pseudonym_key=os.environ.get("AMM_PSEUDONYM_KEY") or None,
             rasa_timeout=float(os.environ.get("AMM_RASA_TIMEOUT", "30")),
             max_message_chars=int(os.environ.get("AMM_MAX_MESSAGE_CHARS", "2000")),
+            tracker_url=os.environ.get("AMM_TRACKER_URL")
+            or f"sqlite:///{Path(os.environ.get('AMM_STATE_DIR', ROOT / 'var')) / 'tracker.sqlite3'}",
         )

@@ -55,12 +55,20 @@ def runtime_tz():  # noqa: ANN201
 
 
 async def _worker(interval: float) -> None:
+    from knowledge.capacity import capacity
+    from knowledge.projects import directory
+
     channel = outbox.LocalChannel()
     last_purge: dt.date | None = None
+    prepared = False
+    project_ids = [p.id for p in directory().projects]
     while True:
         now = service.now_utc()
         try:
-            runtime.prepare(now)
+            if not prepared:
+                runtime.prepare(now)
+                prepared = True
+            runtime.call(service.ensure_slots, capacity(), project_ids, now)
             sent, failed = await outbox.deliver_due(runtime.factory(), channel, now)
             if sent or failed:
                 log.info("outbox: %s sent, %s failed", sent, failed)
@@ -87,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--interval", type=float, default=30.0)
     leads = sub.add_parser("leads")
     leads.add_argument("--project")
-    sub.add_parser("outbox")
+    box = sub.add_parser("outbox")
+    box.add_argument("--show", action="store_true", help="also print each message as it would be sent")
     status = sub.add_parser("status")
     status.add_argument("lead", type=int)
     status.add_argument("status", choices=service.LEAD_STATUSES)
@@ -114,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             for n in outbox.recent(session):
                 state = "sent" if n.sent_at else "cancelled" if n.cancelled_at else f"pending (attempts {n.attempts})"
                 print(f"#{n.id} {n.kind} to {n.audience} project={n.project_id} lead={n.lead_id} {state}")
+                if args.show:
+                    from cases.render import render
+
+                    print("    " + render(outbox.message_of(session, n)).replace("\n", "\n    "))
     elif args.cmd == "status":
         lead = runtime.call(service.set_lead_status, args.lead, args.status, args.actor)
         print(f"lead #{lead.id}: {lead.status}")

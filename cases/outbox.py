@@ -60,7 +60,7 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _message(session: Session, n: Notification) -> Message:
+def message_of(session: Session, n: Notification) -> Message:
     lead = session.get(Lead, n.lead_id) if n.lead_id else None
     person = session.get(Person, lead.person_id) if lead and lead.person_id else None
     project = session.get(Project, n.project_id) if n.project_id else None
@@ -132,7 +132,7 @@ async def deliver_due(factory: sessionmaker[Session], channel: Channel, now: dt.
             if n.audience == "user" and not _has_person(session, n):
                 message = None  # the person was erased: nobody to remind
             else:
-                message = _message(session, n)
+                message = message_of(session, n)
         try:
             if message is not None:
                 await channel.deliver(message)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from cases.models import Booking, Consent, IntakeSlot, Lead, Notification, Person, Project, StatusChange, utcnow
 from knowledge.capacity import Capacity
@@ -204,6 +204,7 @@ def submit_intake(session: Session, req: IntakeRequest, now: dt.datetime, min_no
 def live_booking(session: Session, ref: str) -> Booking | None:
     return session.scalar(
         select(Booking)
+        .options(joinedload(Booking.slot))  # callers read the slot after the session has closed
         .join(Lead, Booking.lead_id == Lead.id)
         .join(Person, Lead.person_id == Person.id)
         .join(IntakeSlot, Booking.slot_id == IntakeSlot.id)

@@ -12,7 +12,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 NAME_MAX = 200
-_MARKUP = re.compile(r"<[^>]*>|https?://|www\.|[{}\[\]<>`\\|@#$%^*=_~]")
+_MARKUP = re.compile(r"<[^>]*>|https?://|www\.|[{}\[\]<>`\\|@#$%^*=_~;]")
 
 
 def clean_name(raw: str) -> str | None:

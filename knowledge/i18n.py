@@ -113,3 +113,13 @@ def render(code: str, response: str, **values: Any) -> dict[str, Any]:
 
 def buttons(code: str, menu: str) -> list[dict[str, str]]:
     return [{"title": text(code, b["label"]), "payload": b["payload"]} for b in replies()["menus"][menu]]
+
+
+def when(code: str, moment: Any, tz: Any, *, short: bool = False) -> str:
+    """A date and time in the user's language, in the given time zone (Europe/Berlin for intakes)."""
+    from babel.dates import format_date, format_skeleton, format_time
+
+    local = moment.astimezone(tz)
+    lang = code if code in languages() else default_language()
+    day = format_skeleton("MMMEd", local, locale=lang) if short else format_date(local, format="full", locale=lang)
+    return f"{day}, {format_time(local, format='short', locale=lang)}"

@@ -53,6 +53,8 @@ def running(state: Path, *, enable_api: bool = False, env: dict[str, str] | None
         "AMM_ACTIONS_URL": f"http://127.0.0.1:{a_port}",
         "AMM_TRACKER_DIALECT": "sqlite",
         "AMM_TRACKER_URL": f"sqlite:///{state / 'tracker.sqlite3'}",
+        "AMM_STATE_DIR": str(state),
+        "AMM_CASES_URL": f"sqlite:///{state / 'cases.sqlite3'}",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         **(env or {}),

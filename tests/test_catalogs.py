@@ -60,6 +60,7 @@ def test_every_response_has_a_reply_shape_and_every_text_is_used():
     used = {s["text"] for s in shapes.values()} | {b["label"] for m in i18n.replies()["menus"].values() for b in m}
     code = "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "actions").glob("*.py"))
     code += "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "bot").glob("*.py"))
+    code += "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "cases").glob("*.py"))
     code += (i18n.HERE / "projects.py").read_text(encoding="utf-8") + (i18n.HERE / "i18n.py").read_text(
         encoding="utf-8"
     )

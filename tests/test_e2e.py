@@ -24,7 +24,9 @@ def servers(tmp_path_factory):
 
 @pytest.fixture
 def relay(servers, tmp_path):
-    settings = Settings(servers["rasa"], tmp_path, "e2e-key", 60.0, 2000)
+    settings = Settings(
+        servers["rasa"], tmp_path, "e2e-key", 60.0, 2000, f"sqlite:///{servers['state'] / 'tracker.sqlite3'}"
+    )
     return Relay(settings, RasaClient(settings.rasa_url, 60.0), PrefsStore(tmp_path / "prefs.sqlite3"))
 
 
@@ -122,3 +124,110 @@ async def test_bad_input_gets_a_sensible_reply(relay, text):
     replies = await say(relay, "bad", text, client_language="en")
     assert replies and all(r.text.strip() for r in replies)
     assert "Traceback" not in texts(replies)
+
+
+# --- the intake, end to end: bot/ -> Rasa -> actions -> case database -------------------------------
+
+
+def cases_db(servers):
+    import sqlite3
+
+    return sqlite3.connect(servers["state"] / "cases.sqlite3")
+
+
+def press(replies, contains):
+    """The payload of the first button whose payload contains `contains`."""
+    return next(b.payload for r in replies for b in r.buttons if contains in b.payload)
+
+
+async def tap(relay, user, payload, lang):
+    return await relay.handle(Incoming("console", user, payload=payload, client_language=lang))
+
+
+async def test_intake_in_ukrainian_ends_with_the_right_lead_slot_and_project(relay, servers):
+    user, lang = "intake-uk", "uk"
+    await say(relay, "someone-else", "hallo", client_language="de")  # whose history must survive the erasure
+    replies = await tap(relay, user, "/book_intake", lang)
+    assert i18n.text(lang, "ask_district") in texts(replies)
+    replies = await say(relay, user, "Дрезден", client_language=lang)
+    assert "Intake-2026-11-30".lower() in texts(replies).lower()  # the consent text names its version
+    replies = await tap(relay, user, press(replies, "agree"), lang)
+    assert i18n.text(lang, "intake.ask_name") in texts(replies)
+    replies = await say(relay, user, "Олена Коваль", client_language=lang)
+    replies = await tap(relay, user, press(replies, '"phone"'), lang)
+    assert i18n.text(lang, "intake.ask_phone") in texts(replies)
+    replies = await say(relay, user, "12", client_language=lang)
+    assert i18n.text(lang, "intake.phone_invalid") in texts(replies)
+    replies = await say(relay, user, "0151 23456789", client_language=lang)
+    replies = await tap(relay, user, press(replies, "job_search"), lang)
+    replies = await tap(relay, user, press(replies, "woman"), lang)
+    replies = await say(relay, user, i18n.text(lang, "option.no"), client_language=lang)  # typed, not pressed
+    replies = await tap(relay, user, press(replies, "skip"), lang)
+    summary = texts(replies)
+    assert "Олена Коваль" in summary and "+4915123456789" in summary and "Dresden" in summary
+    replies = await tap(relay, user, press(replies, "confirm"), lang)
+    slot_payload = press(replies, "slot:")
+    slot_id = int(slot_payload.split("slot:")[1].split('"')[0])
+    replies = await tap(relay, user, slot_payload, lang)
+    assert "Arbeitsmarktmentoren Dresden" in texts(replies)
+    await tap(relay, user, slot_payload, lang)  # a double tap books nothing more
+
+    ref = relay.user_ref("console", user)
+    with cases_db(servers) as db:
+        rows = db.execute(
+            "SELECT l.project_id, l.district, l.topic, l.priority, b.slot_id, p.name, p.phone, p.language "
+            "FROM leads l JOIN people p ON p.id = l.person_id JOIN bookings b ON b.lead_id = l.id "
+            "WHERE p.ref = ? AND b.cancelled_at IS NULL",
+            (ref,),
+        ).fetchall()
+        assert rows == [
+            (
+                "dresden",
+                "14612",
+                "job_search",
+                '["women", "no_qualification"]',
+                slot_id,
+                "Олена Коваль",
+                "+4915123456789",
+                "uk",
+            )
+        ]
+        assert db.execute("SELECT count(*) FROM outbox WHERE kind = 'new_lead'").fetchone()[0] >= 1
+
+    # What is stored, then deletion: case data and Rasa's stored conversation are gone.
+    replies = await say(relay, user, "що ви зберігаєте про мене?", client_language=lang)
+    assert "Олена Коваль" in texts(replies)
+    replies = await tap(relay, user, "/delete_my_data", lang)
+    replies = await tap(relay, user, press(replies, "confirm"), lang)
+    assert i18n.text(lang, "erase.done") in texts(replies)
+    with cases_db(servers) as db:
+        assert db.execute("SELECT count(*) FROM people WHERE ref = ?", (ref,)).fetchone()[0] == 0
+        assert (
+            db.execute("SELECT count(*) FROM leads WHERE project_id = 'dresden' AND person_id IS NULL").fetchone()[0]
+            >= 1
+        )
+        assert (
+            db.execute(
+                "SELECT count(*) FROM bookings WHERE slot_id = ? AND cancelled_at IS NULL", (slot_id,)
+            ).fetchone()[0]
+            == 0
+        )
+    import sqlite3
+
+    with sqlite3.connect(servers["state"] / "tracker.sqlite3") as tracker:
+        assert tracker.execute("SELECT count(*) FROM events WHERE sender_id = ?", (ref,)).fetchone()[0] == 0
+        assert tracker.execute("SELECT count(*) FROM events").fetchone()[0] > 0  # other users keep theirs
+
+
+async def test_no_consent_stores_nothing_and_still_gives_the_contact(relay, servers):
+    user, lang = "intake-ar", "ar"
+    await tap(relay, user, "/book_intake", lang)
+    replies = await say(relay, user, "لايبزيغ", client_language=lang)
+    replies = await tap(relay, user, press(replies, "/deny"), lang)
+    assert i18n.text(lang, "intake.no_consent") in texts(replies)
+    assert "Leipzig" in texts(replies) and all(r.rtl for r in replies)
+    with cases_db(servers) as db:
+        assert (
+            db.execute("SELECT count(*) FROM people WHERE ref = ?", (relay.user_ref("console", user),)).fetchone()[0]
+            == 0
+        )

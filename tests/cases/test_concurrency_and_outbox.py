@@ -165,3 +165,17 @@ def test_reminders_of_erased_people_are_dropped(factory):
 @pytest.mark.parametrize("attempts,seconds", [(1, 30), (2, 60), (3, 120), (20, 3600)])
 def test_backoff(attempts, seconds):
     assert outbox.backoff(attempts) == dt.timedelta(seconds=seconds)
+
+
+def test_messages_render_for_mentors_in_german_and_for_the_user_in_their_language(factory):
+    from cases.render import render
+
+    with transaction(factory) as s:
+        slot = service.free_slots(s, ["dresden"], NOW, capacity())[-1]
+        service.submit_intake(s, request(slot_id=slot.id), NOW, NOTICE)
+    channel = FlakyChannel(0)
+    asyncio.run(outbox.deliver_due(factory, channel, slot.starts_at))
+    by_kind = {m.kind: render(m) for m in channel.delivered}
+    assert "Neue Anfrage" in by_kind["new_lead"] and "Olena" in by_kind["new_lead"]
+    assert "Frau (Programmschwerpunkt)" in by_kind["new_lead"] and "+4915123456789" in by_kind["new_lead"]
+    assert "Arbeitsmarktmentoren Dresden" in by_kind["reminder"] and "Нагадування" in by_kind["reminder"]
