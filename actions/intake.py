@@ -267,6 +267,10 @@ class ValidateIntakeForm(FormValidationAction):
     async def validate_district(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") not in (None, "district"):
+            # A name like "Anna" or "Zwenkau" can look like a place to the entity tagger: while another
+            # question is open, the district already given stays as it is.
+            return {"district": _last_valid_district(tracker)}
         result = await validate_place(value, dispatcher, tracker)
         if result.get("district") == GAVE_UP:
             return {"district": None, "intake_abort": "place"}
@@ -427,6 +431,14 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(text=i18n.text(lang, "intake.booked", project=project, when=when))
         log.info("intake saved: lead %s for %s", lead.id, lead.project_id)
         return {"intake_slot": choice, "intake_lead": str(lead.id)}
+
+
+def _last_valid_district(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "district":
+            if event.get("value") in gazetteer().districts:
+                return event["value"]
+    return None
 
 
 def _intent(tracker: Tracker) -> str | None:

@@ -161,7 +161,9 @@ if __name__ == "__main__":
 
 
 def project_card(lang: str, district: str, *, matched: str | None = None, intake: bool = False) -> str:
-    """The reply naming the user's project(s): every known field, and the coordination for the rest."""
+    """The reply naming the user's project(s): every known field, and the coordination for the rest.
+
+    One message: no blank lines, because Rasa sends each paragraph of a text as its own message."""
     from knowledge import i18n
 
     d = directory()
@@ -174,13 +176,11 @@ def project_card(lang: str, district: str, *, matched: str | None = None, intake
         lines.append(i18n.text(lang, "project.header_several", count=len(projects), district=district_name))
     missing: list[str] = []
     for p in projects:
-        lines.append("")
         lines.append(i18n.text(lang, "project.name", name=p.name))
         for key, value in p.known().items():
             lines.append(i18n.text(lang, f"project.{key}", **{key: value}))
         missing += [m for m in p.missing() if m not in missing]
     if missing:
-        lines.append("")
         fields = ", ".join(i18n.text(lang, f"field.{m}") for m in missing)
         lines.append(i18n.text(lang, "project.missing", missing=fields))
         lines.append(
@@ -192,7 +192,6 @@ def project_card(lang: str, district: str, *, matched: str | None = None, intake
             )
         )
     if intake:
-        lines.append("")
         lines.append(i18n.text(lang, "project.intake"))
     if matched:
         lines.append(i18n.text(lang, "project.matched", place=matched))

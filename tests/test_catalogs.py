@@ -102,3 +102,13 @@ def test_client_language_codes():
     assert i18n.supported("prs") == "fa"
     assert i18n.supported("pt-br") is None
     assert i18n.supported(None) is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_text_has_a_blank_line_that_rasa_would_split_into_two_messages(lang):
+    from knowledge.places import gazetteer
+    from knowledge.projects import project_card
+
+    assert [k for k, v in i18n.catalog(lang).items() if "\n\n" in v] == []
+    for district in gazetteer().districts:
+        assert "\n\n" not in project_card(lang, district, matched="x", intake=True)

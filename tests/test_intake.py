@@ -263,3 +263,12 @@ async def test_my_appointment_shows_moves_and_cancels_the_booking(case_db):
         assert svc.live_booking(s, "u-test") is None
     d = CollectingDispatcher()
     assert await start.run(d, tracker(intent="book_intake"), {}) == []  # no booking: the intake form starts
+
+
+async def test_a_name_that_looks_like_a_place_does_not_move_the_district():
+    v = intake.ValidateIntakeForm()
+    events = [{"event": "slot", "name": "district", "value": "14628"}]
+    t = tracker(text="Anna", slots={"district": "Anna", "requested_slot": "intake_name"}, events=events)
+    d = CollectingDispatcher()
+    assert await v.validate_district("Anna", d, t, {}) == {"district": "14628"}
+    assert d.messages == []
