@@ -429,6 +429,8 @@ class ValidateIntakeForm(FormValidationAction):
             booking = await runtime.run(service.live_booking, tracker.sender_id)
             when = i18n.when(lang, booking.slot.starts_at, capacity().timezone)
             dispatcher.utter_message(text=i18n.text(lang, "intake.booked", project=project, when=when))
+            # bot/ keeps this chat's address for the reminder (deleted with "delete my data")
+            dispatcher.utter_message(json_message={"remember_address": True})
         log.info("intake saved: lead %s for %s", lead.id, lead.project_id)
         return {"intake_slot": choice, "intake_lead": str(lead.id)}
 

@@ -1,7 +1,8 @@
-"""Per-user front-end state: the stored language choice and the sticky detected language.
+"""Per-user front-end state: the stored language choice, the sticky detected language, and - only
+for users who booked an intake with consent - the chat address that reminders go to.
 
-A small SQLite file under AMM_STATE_DIR; keyed by the pseudonymous user reference, never by the
-platform's user id. Deleting a user removes their row.
+A small SQLite file under AMM_STATE_DIR; keyed by the pseudonymous user reference. Deleting a user
+removes their rows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class PrefsStore:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS user_prefs (user_ref TEXT PRIMARY KEY, chosen TEXT, detected TEXT)"
         )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS chat_addresses (user_ref TEXT PRIMARY KEY, platform TEXT, chat_id TEXT)"
+        )
         self._lock = threading.Lock()
 
     def get(self, user_ref: str) -> UserPrefs:
@@ -44,6 +48,22 @@ class PrefsStore:
     def delete(self, user_ref: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM user_prefs WHERE user_ref = ?", (user_ref,))
+            self._db.execute("DELETE FROM chat_addresses WHERE user_ref = ?", (user_ref,))
+
+    def remember_address(self, user_ref: str, platform: str, chat_id: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO chat_addresses (user_ref, platform, chat_id) VALUES (?, ?, ?) "
+                "ON CONFLICT(user_ref) DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id",
+                (user_ref, platform, chat_id),
+            )
+
+    def address(self, user_ref: str) -> tuple[str, str] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT platform, chat_id FROM chat_addresses WHERE user_ref = ?", (user_ref,)
+            ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def close(self) -> None:
         self._db.close()

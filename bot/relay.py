@@ -52,6 +52,7 @@ class Incoming:
     client_language: str | None = None  # e.g. Telegram's language_code
     location: tuple[float, float] | None = None
     contact_phone: str | None = None  # a phone number the user shared with the messenger's contact button
+    chat_id: str | None = None  # where replies and reminders go, when it differs from user_id
 
 
 def clean_text(raw: str, limit: int) -> str | None:
@@ -122,8 +123,16 @@ class Relay:
                 lang = new
             if custom.get("erase_conversation"):
                 await self._erase(ref)
-            replies.append(self._from_rasa(r, lang))
-        return [r for r in replies if r.text or r.buttons]
+            if custom.get("remember_address"):  # booked with consent: reminders come to this chat
+                self.prefs.remember_address(ref, msg.platform, msg.chat_id or msg.user_id)
+            reply = self._from_rasa(r, lang)
+            if not (reply.text or reply.buttons) and replies and (reply.request_location or reply.request_contact):
+                # Rasa sends a response's custom part as a message of its own: it belongs to the text before
+                replies[-1].request_location = replies[-1].request_location or reply.request_location
+                replies[-1].request_contact = replies[-1].request_contact or reply.request_contact
+                continue
+            replies.append(reply)
+        return [r for r in replies if r.text or r.buttons or r.request_location or r.request_contact]
 
     async def _erase(self, ref: str) -> None:
         """The user confirmed "delete my data": the actions erased the case data; Rasa has saved this
@@ -136,6 +145,16 @@ class Relay:
             log.info("conversation of %s erased (%s events)", ref, removed)
         except Exception as exc:  # noqa: BLE001 - never crash the chat; the user can ask again
             log.error("conversation of %s not erased: %s", ref, type(exc).__name__)
+
+    def notice(self, msg: Incoming, key: str, menu: str | None = None, **values: Any) -> Reply:
+        """A catalog text in the user's language, without asking Rasa (voice notes, floods, groups)."""
+        ref = self.user_ref(msg.platform, msg.user_id)
+        prefs = self.prefs.get(ref)
+        lang = language.choose(stored=prefs.chosen, client=msg.client_language, current=prefs.detected, text="")
+        reply = self._catalog_reply(lang, key, **values)
+        if menu:
+            reply.buttons = [Button(b["title"], b["payload"]) for b in i18n.buttons(lang, menu)]
+        return reply
 
     def _language(self, ref: str, prefs: UserPrefs, msg: Incoming, text: str) -> str:
         lang = language.choose(stored=prefs.chosen, client=msg.client_language, current=prefs.detected, text=text)
@@ -156,8 +175,8 @@ class Relay:
             rtl=i18n.languages()[lang].rtl,
         )
 
-    def _catalog_reply(self, lang: str, key: str) -> Reply:
-        return Reply(i18n.text(lang, key), language=lang, rtl=i18n.languages()[lang].rtl)
+    def _catalog_reply(self, lang: str, key: str, **values: Any) -> Reply:
+        return Reply(i18n.text(lang, key, **values), language=lang, rtl=i18n.languages()[lang].rtl)
 
     def _response_reply(self, lang: str, response: str) -> Reply:
         shaped = i18n.render(lang, response)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import logging
 import sys
 
@@ -54,33 +53,6 @@ def runtime_tz():  # noqa: ANN201
     return capacity().timezone
 
 
-async def _worker(interval: float) -> None:
-    from knowledge.capacity import capacity
-    from knowledge.projects import directory
-
-    channel = outbox.LocalChannel()
-    last_purge: dt.date | None = None
-    prepared = False
-    project_ids = [p.id for p in directory().projects]
-    while True:
-        now = service.now_utc()
-        try:
-            if not prepared:
-                runtime.prepare(now)
-                prepared = True
-            runtime.call(service.ensure_slots, capacity(), project_ids, now)
-            sent, failed = await outbox.deliver_due(runtime.factory(), channel, now)
-            if sent or failed:
-                log.info("outbox: %s sent, %s failed", sent, failed)
-            if last_purge != now.date():
-                erased = runtime.call(privacy.purge_expired, now, runtime.retention_days())
-                log.info("retention: %s person(s) erased after %s days", erased, runtime.retention_days())
-                last_purge = now.date()
-        except Exception as exc:  # noqa: BLE001 - the database may be down: keep going, try again
-            log.warning("worker cycle failed: %s", type(exc).__name__)
-        await asyncio.sleep(interval)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m cases", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -115,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         sent, failed = asyncio.run(outbox.deliver_due(runtime.factory(), outbox.LocalChannel(), service.now_utc()))
         print(f"{sent} sent, {failed} failed")
     elif args.cmd == "worker":
-        asyncio.run(_worker(args.interval))
+        from cases.worker import run_worker
+
+        asyncio.run(run_worker(outbox.LocalChannel(), args.interval))
     elif args.cmd == "leads":
         _leads(args.project)
     elif args.cmd == "outbox":

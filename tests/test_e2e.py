@@ -53,6 +53,7 @@ async def test_where_is_my_mentor_with_place(relay):
 async def test_where_is_my_mentor_asks_for_the_place_then_answers(relay):
     replies = await say(relay, "p2", "where can I find a mentor", client_language="en")
     assert i18n.text("en", "ask_district") in texts(replies)
+    assert any(r.request_location for r in replies)  # the "share my location" button comes with it
     replies = await say(relay, "p2", "Chemnits", client_language="en")
     assert "Arbeitsmarktmentoren Chemnitz" in texts(replies)
 
