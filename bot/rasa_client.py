@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
+
+CONNECT_RETRIES = (0.5, 1.5)  # seconds; only when the request never reached Rasa (safe to repeat)
 
 
 class RasaUnavailable(RuntimeError):
@@ -16,10 +19,16 @@ class RasaClient:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        body = {"sender": sender, "message": message, "metadata": metadata}
         try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": message, "metadata": metadata}
-            )
+            for pause in (*CONNECT_RETRIES, None):
+                try:
+                    response = await self._client.post("/webhooks/rest/webhook", json=body)
+                    break
+                except httpx.ConnectError:  # Rasa restarting: the message never arrived, try again shortly
+                    if pause is None:
+                        raise
+                    await asyncio.sleep(pause)
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as exc:

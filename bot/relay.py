@@ -132,7 +132,11 @@ class Relay:
                 replies[-1].request_contact = replies[-1].request_contact or reply.request_contact
                 continue
             replies.append(reply)
-        return [r for r in replies if r.text or r.buttons or r.request_location or r.request_contact]
+        shown = [r for r in replies if r.text or r.buttons or r.request_location or r.request_contact]
+        if not shown:  # Rasa answered nothing: the action server failed behind it; never leave the user unanswered
+            log.warning("rasa gave no reply for %s", ref)
+            return [self._catalog_reply(lang, "error.unavailable")]
+        return shown
 
     async def _erase(self, ref: str) -> None:
         """The user confirmed "delete my data": the actions erased the case data; Rasa has saved this

@@ -97,6 +97,8 @@ class FakeRasa:
             )
         if message == "/find_project":
             return httpx.Response(200, json=[{"text": "Wo wohnen Sie?", "custom": {"request_location": "Standort"}}])
+        if message == "silent":  # what Rasa returns when the action server behind it failed
+            return httpx.Response(200, json=[])
         if message == "long":
             return httpx.Response(200, json=[{"text": ("Zeile mit Text. " * 30 + "\n") * 20}])
         return httpx.Response(200, json=[{"text": f"echo: {message}"}])
@@ -312,6 +314,12 @@ async def test_rasa_down_gives_an_apology_in_the_users_language(running):
     rasa.down = True
     await app.process_update(update(app, text="привіт, де ментор?", lang="uk"))
     assert request.sent()[-1]["text"] == i18n.text("uk", "error.unavailable")
+
+
+async def test_no_answer_from_rasa_still_gets_the_user_an_apology(running):
+    app, request, rasa, _ = running
+    await app.process_update(update(app, text="silent", lang="tr"))
+    assert request.sent()[-1]["text"] == i18n.text("tr", "error.unavailable")
 
 
 async def test_users_are_served_concurrently_and_each_users_messages_stay_in_order(env):
