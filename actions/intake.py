@@ -13,6 +13,7 @@ import logging
 import unicodedata
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -47,6 +48,11 @@ PERSONAL_SLOTS = (
     "intake_confirm",
     "intake_slot",
 )
+SUMMARY_TOPICS = {
+    "programme_info", "eligibility", "find_project", "job_search", "recognition", "work_permit",
+    "language_course", "childcare", "vocational_training", "accompany_authority", "urgent_help",
+    "request_human", "employer_hire", "employer_legal", "employer_vacancy",
+}  # fmt: skip
 # Which slots a "change ..." button empties, so that the form asks them again.
 EDITS = {
     "edit_name": ("intake_name",),
@@ -72,11 +78,12 @@ def menu_choices(menu: str) -> dict[str, str]:
     return choices
 
 
-def chosen(tracker: Tracker, menu: str) -> str | None:
-    """The option the user picked: a pressed button, its number, or its label typed (typos allowed)."""
+def chosen(tracker: Tracker, menu: str, also: Iterable[str] = ()) -> str | None:
+    """The option the user picked: a pressed button, its number, or its label typed (typos allowed).
+    `also`: further button values accepted (e.g. the "change ..." buttons under a summary)."""
     choices = menu_choices(menu)
     entity = next(tracker.get_latest_entity_values("choice"), None)
-    if entity in choices or (menu == "intake_confirm" and entity in EDITS):
+    if entity in choices or entity in also:
         return entity
     typed = (tracker.latest_message.get("text") or "").strip()
     if not typed or typed.startswith("/"):
@@ -291,18 +298,24 @@ class ValidateIntakeForm(FormValidationAction):
             return self._retry(dispatcher, tracker, "intake_name", "intake.name_invalid")
         return {"intake_name": name, "intake_tries": 0}
 
-    async def _validate_choice(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    async def _validate_choice(
+        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker, menu: str | None = None
+    ) -> dict[str, Any]:
         if _stop_pressed(tracker):
             return {slot: None, "intake_abort": "stopped"}
-        value = chosen(tracker, slot)
+        value = chosen(tracker, menu or slot)
         if value is None:
-            return self._retry(dispatcher, tracker, slot, "intake.choose_button", slot)
+            return self._retry(dispatcher, tracker, slot, "intake.choose_button", menu or slot)
         return {slot: value, "intake_tries": 0}
+
+    channel_menu = "intake_channel"
+    edits = EDITS
+    change_menu = "intake_change"
 
     async def validate_intake_channel(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        result = await self._validate_choice("intake_channel", dispatcher, tracker)
+        result = await self._validate_choice("intake_channel", dispatcher, tracker, self.channel_menu)
         if result.get("intake_channel"):  # a new channel: the old number or address is not kept
             result.update(intake_phone=None, intake_email=None)
         return result
@@ -353,17 +366,23 @@ class ValidateIntakeForm(FormValidationAction):
         lang = language_of(tracker)
         if _stop_pressed(tracker):
             return {"intake_confirm": None, "intake_abort": "stopped"}
-        value = chosen(tracker, "intake_confirm") or {"affirm": "confirm", "deny": "change"}.get(_intent(tracker))
+        value = chosen(tracker, "intake_confirm", self.edits) or {"affirm": "confirm", "deny": "change"}.get(
+            _intent(tracker)
+        )
         if value == "confirm":
-            return {"intake_confirm": "yes", "intake_tries": 0}
+            return await self.confirmed(dispatcher, tracker)
         if value == "change":
             dispatcher.utter_message(
-                text=i18n.text(lang, "intake.which_change"), buttons=_buttons(lang, "intake_change")
+                text=i18n.text(lang, "intake.which_change"), buttons=_buttons(lang, self.change_menu)
             )
             return {"intake_confirm": None}
-        if value in EDITS:
-            return {slot: None for slot in ("intake_confirm", *EDITS[value])}
+        if value in self.edits:
+            return {slot: None for slot in ("intake_confirm", *self.edits[value])}
         return self._retry(dispatcher, tracker, "intake_confirm", "intake.choose_button", "intake_confirm")
+
+    async def confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """The summary was confirmed: the intake goes on to the slot; the employer form submits here."""
+        return {"intake_confirm": "yes", "intake_tries": 0}
 
     async def validate_intake_slot(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -403,6 +422,7 @@ class ValidateIntakeForm(FormValidationAction):
             qualification=_given(slots.get("intake_qualification")),
             residence=_given(slots.get("intake_residence")),
             slot_id=slot_id,
+            summary=conversation_summary(tracker),
         )
         retry = [{"title": i18n.text(lang, "option.retry"), "payload": f'/inform{{"choice": "{choice}"}}'}]
         try:
@@ -443,6 +463,27 @@ def _last_valid_district(tracker: Tracker) -> str | None:
     return None
 
 
+def conversation_summary(tracker: Tracker) -> tuple[str, ...]:
+    """The topics the user asked about in this conversation, in order, for the mentors: which
+    questions came up, never what was written."""
+    topics: list[str] = []
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent in SUMMARY_TOPICS and intent not in topics:
+            topics.append(intent)
+    return tuple(topics)
+
+
+def _last_form(tracker: Tracker) -> str | None:
+    """The form that was active last (the stop rule deactivates it before ActionIntakeStop runs)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return event["name"]
+    return None
+
+
 def _intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -470,8 +511,10 @@ class _AskIntake(Action, ABC):
     @abstractmethod
     def slot(self) -> str: ...
 
+    form: str | None = None  # set for a question asked differently in one form (action_ask_<form>_<slot>)
+
     def name(self) -> str:
-        return f"action_ask_{self.slot}"
+        return f"action_ask_{self.form}_{self.slot}" if self.form else f"action_ask_{self.slot}"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -589,7 +632,8 @@ class ActionIntakeStop(Action):
         lang = language_of(tracker)
         district = tracker.get_slot("district")
         if not tracker.get_slot("intake_consent") and district in gazetteer().districts:
-            dispatcher.utter_message(text=i18n.text(lang, "intake.no_consent"))
+            employer = _last_form(tracker) == "employer_form"
+            dispatcher.utter_message(text=i18n.text(lang, "employer.no_consent" if employer else "intake.no_consent"))
             card = projects.project_card(lang, district, matched=tracker.get_slot("place_label"), intake=True)
             dispatcher.utter_message(text=card)
         else:
@@ -598,6 +642,7 @@ class ActionIntakeStop(Action):
 
 
 def _reset() -> list[dict[str, Any]]:
-    return [SlotSet(s, None) for s in (*PERSONAL_SLOTS, "intake_key", "intake_abort", "intake_lead")] + [
-        SlotSet("intake_tries", 0)
-    ]
+    from actions.employer import EMPLOYER_SLOTS
+
+    slots = (*PERSONAL_SLOTS, *EMPLOYER_SLOTS, "intake_key", "intake_abort", "intake_lead")
+    return [SlotSet(s, None) for s in slots] + [SlotSet("intake_tries", 0)]

@@ -23,4 +23,6 @@ def generate(request: dict[str, Any]) -> dict[str, Any]:
     if response not in i18n.replies()["responses"]:
         log.error("no reply shape for response %s", response)
         return {"text": i18n.text(lang, "rephrase")}
-    return i18n.render(lang, response, **arguments)
+    latest = (request.get("tracker") or {}).get("latest_message") or {}
+    status = next((e.get("value") for e in latest.get("entities") or [] if e.get("entity") == "status"), None)
+    return i18n.render(lang, response, variant=status, **arguments)

@@ -117,7 +117,7 @@ class ActionShowProject(Action):
             for e in tracker.events[-12:]
         )
         card = projects.project_card(lang, district, matched=tracker.get_slot("place_label"), intake=intake)
-        dispatcher.utter_message(text=card)
+        dispatcher.utter_message(text=card, buttons=i18n.buttons(lang, "after_card"))
         return []
 
 

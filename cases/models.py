@@ -86,6 +86,7 @@ class Person(Base):
     gender: Mapped[str | None] = mapped_column(String(16))
     has_qualification: Mapped[str | None] = mapped_column(String(16))
     residence: Mapped[str | None] = mapped_column(String(32))
+    company: Mapped[str | None] = mapped_column(String(200))  # employers only
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[dt.datetime | None]
 
@@ -118,6 +119,7 @@ class Lead(Base):
     kind: Mapped[str] = mapped_column(String(16))  # mentee | employer
     topic: Mapped[str] = mapped_column(String(32))
     priority: Mapped[list[str]] = mapped_column(JSON, default=list)  # programme focus marks
+    summary: Mapped[list[str]] = mapped_column(JSON, default=list)  # topics asked in the chat, not the transcript
     wants_callback: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="new")
     assigned_to: Mapped[str | None] = mapped_column(String(64))
@@ -126,6 +128,19 @@ class Lead(Base):
 
     person: Mapped[Person | None] = relationship(back_populates="leads")
     history: Mapped[list[StatusChange]] = relationship(back_populates="lead", order_by="StatusChange.id")
+
+
+class Vacancy(Base):
+    """What an employer offers (employer leads only)."""
+
+    __tablename__ = "vacancies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # job | training | internship
+    title: Mapped[str] = mapped_column(String(200))
+    count: Mapped[int] = mapped_column(Integer)
+    start: Mapped[str] = mapped_column(String(16))  # now | 3_months | later
+    german_level: Mapped[str] = mapped_column(String(16))  # none | basic | b1 | b2
 
 
 class StatusChange(Base):

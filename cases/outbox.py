@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cases.db import transaction
-from cases.models import Booking, Lead, Notification, Person, Project
+from cases.models import Booking, Lead, Notification, Person, Project, Vacancy
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -75,6 +75,8 @@ def message_of(session: Session, n: Notification) -> Message:
     if lead is not None:
         details = {
             "id": lead.id,
+            "kind": lead.kind,
+            "summary": list(lead.summary or []),
             "district": lead.district,
             "topic": lead.topic,
             "priority": list(lead.priority or []),
@@ -82,8 +84,18 @@ def message_of(session: Session, n: Notification) -> Message:
             "status": lead.status,
             "appointment": booking.slot.starts_at if booking and booking.cancelled_at is None else None,
         }
+        vacancy = session.scalar(select(Vacancy).where(Vacancy.lead_id == lead.id))
+        if vacancy is not None:
+            details["vacancy"] = {
+                "kind": vacancy.kind,
+                "title": vacancy.title,
+                "count": vacancy.count,
+                "start": vacancy.start,
+                "german_level": vacancy.german_level,
+            }
         if person is not None:
             details.update(
+                company=person.company,
                 name=person.name,
                 channel=person.contact_channel,
                 phone=person.phone,

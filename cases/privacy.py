@@ -18,8 +18,6 @@ from cases.db import normalise_url
 from cases.models import Booking, Consent, Lead, Notification, Person
 from cases.service import latest_consent, latest_lead, live_booking, person_by_ref
 
-PERSONAL_FIELDS = ("name", "contact_channel", "phone", "email", "gender", "has_qualification", "residence")
-
 
 @dataclass(frozen=True)
 class StoredData:
@@ -32,6 +30,7 @@ class StoredData:
     gender: str | None
     qualification: str | None
     residence: str | None
+    company: str | None
     consent_given: dt.datetime | None
     consent_version: str | None
     appointment: dt.datetime | None
@@ -55,6 +54,7 @@ def stored_data(session: Session, ref: str) -> StoredData | None:
         gender=person.gender,
         qualification=person.has_qualification,
         residence=person.residence,
+        company=person.company,
         consent_given=consent.given_at if consent else None,
         consent_version=consent.text_version if consent else None,
         appointment=booking.slot.starts_at if booking else None,

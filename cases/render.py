@@ -31,6 +31,21 @@ def render(message: Message) -> str:
     appointment = i18n.when("de", lead["appointment"], tz) if lead.get("appointment") else t["callback"]
     marks = ", ".join(t[f"priority.{p}"] for p in lead.get("priority") or []) or t["no_priority"]
     contact = lead.get("phone") or lead.get("email") or ("Chat" if lead.get("channel") == "chat" else "")
+    asked = ", ".join(t.get(f"topic.{x}", x) for x in lead.get("summary") or []) or t["no_priority"]
+    if message.kind == "new_lead" and lead.get("kind") == "employer":
+        v = lead.get("vacancy") or {}
+        return t["new_employer_lead"].format(
+            lead=lead.get("id", ""),
+            project=message.project_name or message.project_id or "",
+            company=lead.get("company") or t["erased"],
+            name=lead.get("name") or t["erased"],
+            contact=contact or t["erased"],
+            count=v.get("count", ""),
+            title=v.get("title", ""),
+            kind=t.get(f"vacancy.{v.get('kind')}", v.get("kind", "")),
+            start=t.get(f"start.{v.get('start')}", v.get("start", "")),
+            german=t.get(f"german.{v.get('german_level')}", v.get("german_level", "")),
+        )
     return t[message.kind].format(
         lead=lead.get("id", ""),
         project=message.project_name or message.project_id or "",
@@ -40,4 +55,5 @@ def render(message: Message) -> str:
         name=lead.get("name") or t["erased"],
         contact=contact or t["erased"],
         language=lead.get("language", ""),
+        asked=asked,
     )

@@ -7,13 +7,24 @@ Every function takes a session and never commits: the caller owns the transactio
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from cases.models import Booking, Consent, IntakeSlot, Lead, Notification, Person, Project, StatusChange, utcnow
+from cases.models import (
+    Booking,
+    Consent,
+    IntakeSlot,
+    Lead,
+    Notification,
+    Person,
+    Project,
+    StatusChange,
+    Vacancy,
+    utcnow,
+)
 from knowledge.capacity import Capacity
 
 CONSENT_VERSION = "intake-2026-11-30"  # bump when the consent text (intake.consent) changes in meaning
@@ -28,6 +39,15 @@ class SlotTaken(Exception):
 
 class NoBooking(Exception):
     """The person has no live booking to cancel or move."""
+
+
+@dataclass(frozen=True)
+class VacancyRequest:
+    kind: str  # job | training | internship
+    title: str
+    count: int
+    start: str  # now | 3_months | later
+    german_level: str  # none | basic | b1 | b2
 
 
 @dataclass(frozen=True)
@@ -48,7 +68,9 @@ class IntakeRequest:
     qualification: str | None = None  # yes | no | None (not said)
     residence: str | None = None
     slot_id: int | None = None  # None: the user asked for a call-back
-    extra: dict[str, str] = field(default_factory=dict)
+    company: str | None = None  # employers
+    vacancy: VacancyRequest | None = None  # employers
+    summary: tuple[str, ...] = ()  # topics the user asked about in the chat (never the transcript)
 
 
 def priority_marks(gender: str | None, qualification: str | None) -> list[str]:
@@ -178,7 +200,9 @@ def submit_intake(session: Session, req: IntakeRequest, now: dt.datetime, min_no
     person.phone = req.phone if req.channel == "phone" else None
     person.email = req.email if req.channel == "email" else None
     person.gender, person.has_qualification, person.residence = req.gender, req.qualification, req.residence
-    session.add(Consent(person=person, purpose="intake", text_version=req.consent_version, language=req.language))
+    person.company = req.company
+    purpose = "employer" if req.kind == "employer" else "intake"
+    session.add(Consent(person=person, purpose=purpose, text_version=req.consent_version, language=req.language))
     lead = Lead(
         submission_key=req.submission_key,
         person=person,
@@ -186,12 +210,20 @@ def submit_intake(session: Session, req: IntakeRequest, now: dt.datetime, min_no
         district=req.district,
         kind=req.kind,
         topic=req.topic,
-        priority=priority_marks(req.gender, req.qualification),
+        priority=priority_marks(req.gender, req.qualification) if req.kind == "mentee" else [],
+        summary=list(req.summary),
         wants_callback=req.slot_id is None,
         status="new",
     )
     session.add(lead)
     session.flush()
+    if req.vacancy is not None:
+        v = req.vacancy
+        session.add(
+            Vacancy(
+                lead_id=lead.id, kind=v.kind, title=v.title, count=v.count, start=v.start, german_level=v.german_level
+            )
+        )
     _status(session, lead, "lead", None, "new", "user")
     if req.slot_id is not None:
         _hold_slot(session, lead, req.slot_id, now, min_notice)

@@ -100,11 +100,22 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
-def render(code: str, response: str, **values: Any) -> dict[str, Any]:
-    """The message for an `utter_*` response: text, buttons and, where wanted, a location request."""
+def render(code: str, response: str, variant: str | None = None, **values: Any) -> dict[str, Any]:
+    """The message for an `utter_*` response: text, buttons and, where wanted, a location request.
+
+    An information answer (`answer:` in replies.yml) is composed by knowledge.answers: its text or the
+    variant for the user's residence status, next step, individual-case note, date and sources."""
     shape = replies()["responses"][response]
-    message: dict[str, Any] = {"text": text(code, shape["text"], **values)}
-    if menu := shape.get("menu"):
+    menu = shape.get("menu")
+    if shape.get("answer"):
+        from knowledge.answers import compose
+
+        body, ask_menu = compose(code, shape["answer"], shape["text"], variant)
+        message: dict[str, Any] = {"text": body}
+        menu = ask_menu or menu
+    else:
+        message = {"text": text(code, shape["text"], **values)}
+    if menu:
         message["buttons"] = buttons(code, menu)
     if shape.get("location"):
         message["custom"] = {"request_location": text(code, "button.share_location")}

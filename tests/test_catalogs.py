@@ -58,9 +58,15 @@ def test_every_response_has_a_reply_shape_and_every_text_is_used():
     shapes = i18n.replies()["responses"]
     assert set(domain["responses"]) <= set(shapes)
     used = {s["text"] for s in shapes.values()} | {b["label"] for m in i18n.replies()["menus"].values() for b in m}
+    used |= set(i18n.replies()["topics"].values())
+    from knowledge.answers import answers
+
+    for a in answers().values():
+        used |= {a.next, a.ask, *a.extra, *(v.text for v in a.variants.values())} - {None}
     code = "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "actions").glob("*.py"))
     code += "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "bot").glob("*.py"))
     code += "".join(p.read_text(encoding="utf-8") for p in (i18n.HERE.parent / "cases").glob("*.py"))
+    code += (i18n.HERE / "answers.py").read_text(encoding="utf-8")
     code += (i18n.HERE / "projects.py").read_text(encoding="utf-8") + (i18n.HERE / "i18n.py").read_text(
         encoding="utf-8"
     )

@@ -232,3 +232,83 @@ async def test_no_consent_stores_nothing_and_still_gives_the_contact(relay, serv
             db.execute("SELECT count(*) FROM people WHERE ref = ?", (relay.user_ref("console", user),)).fetchone()[0]
             == 0
         )
+
+
+# --- issue 5: answers, the employer journey and urgent-help triage, through Rasa -------------------
+
+
+async def test_employer_reports_a_vacancy_end_to_end(relay, servers):
+    user, lang = "employer-de", "de"
+    replies = await tap(relay, user, "/employer_vacancy", lang)
+    assert i18n.text(lang, "employer_vacancy") in texts(replies)
+    replies = await say(relay, user, "Görlitz", client_language=lang)
+    assert i18n.text(lang, "employer.consent", retention_days=90, version="intake-2026-11-30") in texts(replies)
+    replies = await tap(relay, user, press(replies, "agree"), lang)
+    replies = await say(relay, user, "Müller Logistik GmbH", client_language=lang)
+    assert i18n.text(lang, "employer.ask_contact_name") in texts(replies)
+    replies = await say(relay, user, "Herr Müller", client_language=lang)
+    replies = await tap(relay, user, press(replies, '"email"'), lang)
+    replies = await say(relay, user, "personal@mueller-logistik.example", client_language=lang)
+    replies = await tap(relay, user, press(replies, '"training"'), lang)
+    replies = await say(relay, user, "Fachkraft für Lagerlogistik", client_language=lang)
+    replies = await say(relay, user, "3", client_language=lang)
+    replies = await tap(relay, user, press(replies, '"now"'), lang)
+    replies = await tap(relay, user, press(replies, '"b1"'), lang)
+    assert "Müller Logistik GmbH" in texts(replies) and "Görlitz" in texts(replies)
+    replies = await tap(relay, user, press(replies, "confirm"), lang)
+    assert "Arbeitsmarktmentoren" in texts(replies) and "personal@mueller-logistik.example" in texts(replies)
+    with cases_db(servers) as db:
+        row = db.execute(
+            "SELECT l.kind, l.district, p.company, p.name, p.email, v.kind, v.title, v.count, v.german_level "
+            "FROM leads l JOIN people p ON p.id = l.person_id JOIN vacancies v ON v.lead_id = l.id WHERE p.ref = ?",
+            (relay.user_ref("console", user),),
+        ).fetchone()
+    assert row == (
+        "employer",
+        "14626",
+        "Müller Logistik GmbH",
+        "Herr Müller",
+        "personal@mueller-logistik.example",
+        "training",
+        "Fachkraft für Lagerlogistik",
+        3,
+        "b1",
+    )
+
+
+@pytest.mark.parametrize(
+    "lang,text",
+    [
+        ("de", "ich halte das alles nicht mehr aus, ich will einfach nur noch schlafen und nicht mehr aufwachen"),
+        ("en", "he took my phone and locked me in the flat"),
+        ("uk", "чоловік знову підняв на мене руку"),
+        ("ru", "завтра ночью полиция придет забирать нас в аэропорт"),
+        ("ar", "زوجي يضربني وأنا خايفة"),
+        ("fa", "دیگه نمیخوام زنده باشم"),
+        ("tr", "kocam beni dövüyor"),
+        ("es", "mi hijo no respira"),
+    ],
+)
+async def test_urgent_messages_get_the_emergency_numbers_first(relay, lang, text):
+    replies = await say(relay, f"urgent-{lang}", text, client_language=lang)
+    first = replies[0].text.replace(" ", "")
+    assert "110" in first and "112" in first and "116016" in first, (lang, replies[0].text[:80])
+
+
+async def test_two_needs_the_urgent_one_first_then_the_other_offered(relay):
+    replies = await say(
+        relay, "two-needs", "my husband hits me and I also need a Kita place for my son", client_language="en"
+    )
+    assert "110" in replies[0].text
+    assert replies[-1].text == i18n.text("en", "other_need")
+    assert replies[-1].buttons[0].payload == "/childcare"
+
+
+async def test_work_permit_asks_the_status_then_answers_for_it(relay):
+    replies = await say(relay, "permit-ar", "هل يسمح لي بالعمل؟", client_language="ar")
+    status = [b for r in replies for b in r.buttons if '"status"' in b.payload]
+    assert len(status) == 5
+    duldung = next(b.payload for b in status if "duldung" in b.payload)
+    replies = await tap(relay, "permit-ar", duldung, "ar")
+    assert i18n.text("ar", "work_permit.duldung") in texts(replies)
+    assert "https://" in texts(replies)

@@ -272,3 +272,39 @@ async def test_a_name_that_looks_like_a_place_does_not_move_the_district():
     d = CollectingDispatcher()
     assert await v.validate_district("Anna", d, t, {}) == {"district": "14628"}
     assert d.messages == []
+
+
+async def test_second_misunderstanding_in_a_row_leads_to_a_person():
+    from actions.triage import ActionFallback
+
+    def fallback_event():
+        return {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+
+    d = CollectingDispatcher()
+    await ActionFallback().run(d, tracker(intent="nlu_fallback", events=[fallback_event()]), {})
+    assert d.messages[0]["response"] == "utter_rephrase"
+    d = CollectingDispatcher()
+    await ActionFallback().run(d, tracker(intent="nlu_fallback", language="tr", events=[fallback_event()] * 2), {})
+    assert d.messages[0]["text"] == i18n.text("tr", "human.fallback")
+    assert [b["payload"] for b in d.messages[0]["buttons"]] == ["/book_intake", "/find_project"]
+
+
+async def test_the_other_need_is_offered_after_the_emergency_numbers():
+    from actions.triage import ActionOfferOtherNeed
+
+    t = tracker(intent="urgent_help", language="ru")
+    t.latest_message["intent_ranking"] = [
+        {"name": "urgent_help", "confidence": 1.0},
+        {"name": "childcare", "confidence": 0.7},
+        {"name": "job_search", "confidence": 0.2},
+    ]
+    d = CollectingDispatcher()
+    await ActionOfferOtherNeed().run(d, t, {})
+    assert d.messages[0]["buttons"] == [{"title": i18n.text("ru", "option.topic_childcare"), "payload": "/childcare"}]
+    t.latest_message["intent_ranking"] = [
+        {"name": "urgent_help", "confidence": 1.0},
+        {"name": "greet", "confidence": 0.9},
+    ]
+    d = CollectingDispatcher()
+    await ActionOfferOtherNeed().run(d, t, {})
+    assert d.messages == []  # nothing else to offer
