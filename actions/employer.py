@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.common import language_of
 from actions.intake import (
     EDITS,
+    ActionAskIntakeConsent,
     ValidateIntakeForm,
     _AskIntake,
     _buttons,
@@ -158,15 +159,9 @@ class ValidateEmployerForm(ValidateIntakeForm):
         return {"intake_confirm": "yes", "intake_lead": str(lead.id), "intake_tries": 0}
 
 
-class ActionAskEmployerConsent(_AskIntake):
+class ActionAskEmployerConsent(ActionAskIntakeConsent):
     form = "employer_form"
-    slot = "intake_consent"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        text = i18n.text(
-            lang, "employer.consent", retention_days=runtime.retention_days(), version=service.CONSENT_VERSION
-        )
-        dispatcher.utter_message(text=text, buttons=_buttons(lang, "intake_consent"))
+    key = "employer.consent"
 
 
 class ActionAskEmployerContactName(_AskIntake):
@@ -179,9 +174,7 @@ class ActionAskEmployerChannel(_AskIntake):
     form = "employer_form"
     slot = "intake_channel"
     key = "intake.ask_channel"
-
-    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        dispatcher.utter_message(text=i18n.text(lang, self.key), buttons=_buttons(lang, "employer_channel"))
+    menu = "employer_channel"
 
 
 class ActionAskEmployerConfirm(_AskIntake):

@@ -110,9 +110,11 @@ def _district_projects(district: str | None) -> list[projects.Project]:
 
 
 def option_label(lang: str, menu: str, value: str | None) -> str:
+    """The label of a stored choice in the user's language ("not given" when skipped)."""
     if not value or value == "skip":
         return i18n.text(lang, "intake.not_given")
-    return i18n.text(lang, menu_choices(menu)[value])
+    key = menu_choices(menu).get(value)
+    return i18n.text(lang, key) if key else value
 
 
 def contact_text(lang: str, channel: str | None, phone: str | None, email: str | None) -> str:
@@ -524,19 +526,19 @@ class _AskIntake(Action, ABC):
         return []
 
     key = ""  # the question's catalog text
+    menu: str | None = None  # its buttons; default: the slot's own menu, else just "Stop"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        menu = self.slot if self.slot in i18n.replies()["menus"] else "intake_text"
+        menu = self.menu or (self.slot if self.slot in i18n.replies()["menus"] else "intake_text")
         dispatcher.utter_message(text=i18n.text(lang, self.key), buttons=_buttons(lang, menu))
 
 
 class ActionAskIntakeConsent(_AskIntake):
     slot = "intake_consent"
+    key = "intake.consent"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        text = i18n.text(
-            lang, "intake.consent", retention_days=runtime.retention_days(), version=service.CONSENT_VERSION
-        )
+        text = i18n.text(lang, self.key, retention_days=runtime.retention_days(), version=service.CONSENT_VERSION)
         dispatcher.utter_message(text=text, buttons=_buttons(lang, "intake_consent"))
 
 

@@ -50,10 +50,12 @@ class ActionShowMyData(Action):
             text=i18n.text(
                 lang,
                 "mydata.summary",
-                name=data.name or i18n.text(lang, "intake.not_given"),
+                name=", ".join(x for x in (data.name, data.company) if x) or i18n.text(lang, "intake.not_given"),
                 contact=contact_text(lang, data.channel, data.phone, data.email),
                 district=districts[data.district].name if data.district in districts else "",
-                topic=option_label(lang, "intake_topic", data.topic),
+                topic=i18n.text(lang, "button.employer_vacancy")
+                if data.topic == "vacancy"  # an employer's lead
+                else option_label(lang, "intake_topic", data.topic),
                 gender=option_label(lang, "intake_gender", data.gender),
                 qualification=option_label(lang, "intake_qualification", data.qualification),
                 residence=option_label(lang, "intake_residence", data.residence),

@@ -60,13 +60,13 @@ class Base(DeclarativeBase):
 
 
 class Project(Base):
-    """A local mentor project, mirrored from knowledge/projects.yml (the file stays the source)."""
+    """A local mentor project, mirrored from knowledge/projects.yml (the file stays the source).
+    Its mentors' messenger chat is deployment configuration (AMM_MENTOR_CHATS), not data."""
 
     __tablename__ = "projects"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     districts: Mapped[list[str]] = mapped_column(JSON)
-    notify_chat: Mapped[str | None] = mapped_column(String(64))  # messenger chat of its mentors, if set up
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 

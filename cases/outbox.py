@@ -31,7 +31,6 @@ class Message:
     audience: str  # mentors | user
     project_id: str | None
     project_name: str | None
-    notify_chat: str | None  # the mentors' chat, when configured
     user_ref: str | None  # the person's pseudonymous reference, for reminders
     language: str
     lead_id: int | None
@@ -108,7 +107,6 @@ def message_of(session: Session, n: Notification) -> Message:
         audience=n.audience,
         project_id=n.project_id,
         project_name=project.name if project else None,
-        notify_chat=project.notify_chat if project else None,
         user_ref=person.ref if person else None,
         language=person.language if person else "de",
         lead_id=n.lead_id,

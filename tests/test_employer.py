@@ -87,3 +87,13 @@ async def test_confirming_writes_the_employer_lead_with_its_vacancy_and_notifica
     await ValidateEmployerForm().validate_intake_confirm("x", CollectingDispatcher(), t, {})  # double tap
     with runtime.factory()() as s:
         assert len(s.scalars(select(Lead)).all()) == 1
+
+
+async def test_an_employer_sees_what_is_stored_including_the_company(case_db):  # noqa: F811
+    from actions.privacy import ActionShowMyData
+
+    t = tracker(entities=choice("confirm"), slots=FILLED, language="de", sender="u-emp2")
+    await ValidateEmployerForm().validate_intake_confirm("x", CollectingDispatcher(), t, {})
+    d = CollectingDispatcher()
+    await ActionShowMyData().run(d, tracker(intent="privacy", sender="u-emp2"), {})
+    assert "Frau Schmidt, Bäckerei Schmidt GmbH" in d.messages[-1]["text"] and "vacancy" not in d.messages[-1]["text"]

@@ -179,3 +179,18 @@ def test_messages_render_for_mentors_in_german_and_for_the_user_in_their_languag
     assert "Neue Anfrage" in by_kind["new_lead"] and "Olena" in by_kind["new_lead"]
     assert "Frau (Programmschwerpunkt)" in by_kind["new_lead"] and "+4915123456789" in by_kind["new_lead"]
     assert "Arbeitsmarktmentoren Dresden" in by_kind["reminder"] and "Нагадування" in by_kind["reminder"]
+
+
+def test_the_migrations_build_exactly_the_models(empty_db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from cases.models import Base
+
+    db.migrate(empty_db_url)
+    engine = db.make_engine(empty_db_url)
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()

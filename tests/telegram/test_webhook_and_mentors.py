@@ -17,6 +17,7 @@ from bot.webhook import PATH, SECRET_HEADER, build_app
 from cases import outbox, runtime, service
 from cases.models import Lead, StatusChange
 from knowledge.capacity import capacity
+from tests.cases.conftest import request
 from tests.telegram.test_frontend import OfflineRequest, env, press, running  # noqa: F401 - fixtures
 
 _names = itertools.count()
@@ -62,19 +63,7 @@ def case_db(tmp_path):
 def _book(ref: str, callback: bool = False) -> int:
     def submit(session):
         slot = None if callback else service.free_slots(session, ["dresden"], service.now_utc(), capacity())[-1].id
-        req = service.IntakeRequest(
-            submission_key=ref,
-            ref=ref,
-            language="ar",
-            district="14612",
-            project_id="dresden",
-            topic="recognition",
-            name="Amal",
-            channel="chat",
-            consent_version=service.CONSENT_VERSION,
-            gender="woman",
-            slot_id=slot,
-        )
+        req = request(submission_key=ref, ref=ref, language="ar", name="Amal", channel="chat", phone=None, slot_id=slot)
         return service.submit_intake(session, req, service.now_utc(), capacity().min_notice).id
 
     return runtime.call(submit)

@@ -38,7 +38,6 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("districts", sa.JSON(), nullable=False),
-        sa.Column("notify_chat", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
     )
