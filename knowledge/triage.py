@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 TRIAGE_DIR = Path(__file__).resolve().parent / "triage"
-CATEGORIES = ("violence", "threat", "suicide", "medical", "deportation")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ك": "ک", "ي": "ی", "ؤ": "و", "ئ": "ی"})
+CATEGORIES = ("violence", "threat", "suicide", "medical", "deportation", "shelter", "sos")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ی", "ة": "ه", "ك": "ک", "ي": "ی", "ؤ": "و", "ئ": "ی"})
 _TASHKEEL = re.compile("[\u064b-\u065f\u0670\u0640]")  # vowel marks and tatweel
 
 
