@@ -31,7 +31,7 @@ from actions.intake import (
 )
 from cases import runtime, service
 from cases.validation import clean_name
-from knowledge import i18n
+from knowledge import i18n, projects
 from knowledge.capacity import capacity
 from knowledge.places import gazetteer
 
@@ -152,7 +152,7 @@ class ValidateEmployerForm(ValidateIntakeForm):
             retry = [{"title": i18n.text(lang, "option.retry"), "payload": '/inform{"choice": "confirm"}'}]
             dispatcher.utter_message(text=i18n.text(lang, "intake.db_error"), buttons=retry)
             return {"intake_confirm": None}
-        project = next(p.name for p in _district_projects(district) if p.id == lead.project_id)
+        project = projects.directory().name_of(lead.project_id)
         contact = contact_text(lang, request.channel, request.phone, request.email)
         dispatcher.utter_message(text=i18n.text(lang, "employer.done", project=project, contact=contact))
         log.info("employer lead saved: lead %s for %s", lead.id, lead.project_id)

@@ -142,12 +142,11 @@ def summary(lang: str, slots: dict[str, Any]) -> str:
 
 def _slot_buttons(lang: str, slots: list[Any], several: bool, payload: str) -> list[dict[str, str]]:
     tz = capacity().timezone
-    names = {p.id: p.name for p in projects.directory().projects}
     buttons = []
     for s in slots:
         title = i18n.when(lang, s.starts_at, tz, short=True)
         if several:
-            title += f" · {names[s.project_id]}"
+            title += f" · {projects.directory().name_of(s.project_id)}"
         buttons.append({"title": title, "payload": payload.format(id=s.id)})
     return buttons
 
@@ -202,7 +201,7 @@ class ActionIntakeStart(Action):
                 await runtime.run(service.cancel_booking, ref, service.now_utc())
                 dispatcher.utter_message(text=i18n.text(lang, "booking.cancelled", when=when))
             elif choice == "move":
-                lead_district = await runtime.run(_lead_district, booking.lead_id)
+                lead_district = await runtime.run(service.lead_district, booking.lead_id)
                 keep = [{"title": i18n.text(lang, "option.keep"), "payload": '/book_intake{"choice": "keep"}'}]
                 await offer_slots(dispatcher, lang, lead_district, '/book_intake{{"choice": "move:{id}"}}', keep)
             elif choice.startswith("move:") and choice[5:].isdigit():
@@ -229,15 +228,8 @@ class ActionIntakeStart(Action):
 
     @staticmethod
     def _describe(lang: str, booking: Any) -> tuple[str, str]:
-        names = {p.id: p.name for p in projects.directory().projects}
-        return i18n.when(lang, booking.slot.starts_at, capacity().timezone), names[booking.slot.project_id]
-
-
-def _lead_district(session: Any, lead_id: int) -> str:
-    from cases.models import Lead
-
-    lead = session.get(Lead, lead_id)
-    return lead.district
+        when = i18n.when(lang, booking.slot.starts_at, capacity().timezone)
+        return when, projects.directory().name_of(booking.slot.project_id)
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -250,7 +242,7 @@ class ValidateIntakeForm(FormValidationAction):
         try:
             return await super().run(dispatcher, tracker, domain)
         except Exception as exc:  # noqa: BLE001
-            log.error("validate_intake_form failed: %s", type(exc).__name__)
+            log.error("%s failed: %s", self.name(), type(exc).__name__)
             dispatcher.utter_message(text=i18n.text(language_of(tracker), "error.unavailable"))
             return []
 
@@ -407,7 +399,7 @@ class ValidateIntakeForm(FormValidationAction):
         ps = _district_projects(district)
         project_id = ps[0].id
         if slot_id is not None:
-            project_id = await runtime.run(_slot_project, slot_id) or project_id
+            project_id = await runtime.run(service.slot_project, slot_id) or project_id
         request = service.IntakeRequest(
             submission_key=slots.get("intake_key") or uuid.uuid4().hex,
             ref=tracker.sender_id,
@@ -437,7 +429,7 @@ class ValidateIntakeForm(FormValidationAction):
             log.warning("intake not saved: %s", type(exc).__name__)
             dispatcher.utter_message(text=i18n.text(lang, "intake.db_error"), buttons=retry)
             return {"intake_slot": None}
-        project = next(p.name for p in projects.directory().projects if p.id == lead.project_id)
+        project = projects.directory().name_of(lead.project_id)
         if slot_id is None:
             dispatcher.utter_message(
                 text=i18n.text(
@@ -497,13 +489,6 @@ def _stop_pressed(tracker: Tracker) -> bool:
 
 def _given(value: str | None) -> str | None:
     return None if value in (None, "skip") else value
-
-
-def _slot_project(session: Any, slot_id: int) -> str | None:
-    from cases.models import IntakeSlot
-
-    slot = session.get(IntakeSlot, slot_id)
-    return slot.project_id if slot else None
 
 
 class _AskIntake(Action, ABC):

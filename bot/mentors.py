@@ -62,12 +62,12 @@ async def take_lead(query: CallbackQuery, settings: Settings) -> None:
     mentor = query.from_user
     texts = staff_texts()
     try:
-        lead = await runtime.run(_lead_project, lead_id) if lead_id else None
-        if lead is None or chat_id != mentor_chat(settings, lead[0]):
+        project = await runtime.run(service.lead_project, lead_id) if lead_id else None
+        if project is None or chat_id != mentor_chat(settings, project):
             await query.answer(texts["take_invalid"])
             log.info("take button rejected (lead %s, chat not the project's)", lead_id)
             return
-        taken = await runtime.run(_assign, lead_id, f"telegram:{mentor.id}")
+        taken = await runtime.run(service.assign_lead, lead_id, f"telegram:{mentor.id}", "Telegram: Ich übernehme")
     except Exception as exc:  # noqa: BLE001 - the database may be down: the mentor can press again
         log.warning("take failed: %s", type(exc).__name__)
         await query.answer(texts["take_failed"])
@@ -81,20 +81,3 @@ async def take_lead(query: CallbackQuery, settings: Settings) -> None:
         await query.edit_message_text(f"{query.message.text}\n\n✅ {texts['taken_by'].format(name=name)}")
     except TelegramError as exc:
         log.warning("could not mark the notice as taken: %s", type(exc).__name__)
-
-
-def _lead_project(session, lead_id: int) -> tuple[str] | None:  # noqa: ANN001
-    from cases.models import Lead
-
-    lead = session.get(Lead, lead_id)
-    return (lead.project_id,) if lead else None
-
-
-def _assign(session, lead_id: int, actor: str) -> bool:  # noqa: ANN001
-    from cases.models import Lead
-
-    lead = session.get(Lead, lead_id, with_for_update=True)
-    if lead is None or lead.status != "new":
-        return False
-    service.set_lead_status(session, lead_id, "assigned", actor, "Telegram: Ich übernehme")
-    return True

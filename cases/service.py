@@ -296,6 +296,30 @@ def set_lead_status(session: Session, lead_id: int, status: str, actor: str, not
     return lead
 
 
+def assign_lead(session: Session, lead_id: int, actor: str, note: str = "") -> bool:
+    """Give a new lead to `actor`; False when it is gone or someone else has it already."""
+    lead = session.get(Lead, lead_id, with_for_update=True)
+    if lead is None or lead.status != "new":
+        return False
+    set_lead_status(session, lead_id, "assigned", actor, note)
+    return True
+
+
+def lead_project(session: Session, lead_id: int) -> str | None:
+    lead = session.get(Lead, lead_id)
+    return lead.project_id if lead else None
+
+
+def lead_district(session: Session, lead_id: int) -> str | None:
+    lead = session.get(Lead, lead_id)
+    return lead.district if lead else None
+
+
+def slot_project(session: Session, slot_id: int) -> str | None:
+    slot = session.get(IntakeSlot, slot_id)
+    return slot.project_id if slot else None
+
+
 def person_by_ref(session: Session, ref: str) -> Person | None:
     return session.scalar(select(Person).where(Person.ref == ref, Person.erased_at.is_(None)))
 

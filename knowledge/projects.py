@@ -57,6 +57,9 @@ class Directory:
     def for_district(self, ags: str) -> list[Project]:
         return [p for p in self.projects if ags in p.districts]
 
+    def name_of(self, project_id: str) -> str:
+        return next(p.name for p in self.projects if p.id == project_id)
+
 
 class _LineLoader(yaml.SafeLoader):
     """Remembers the line of every mapping so errors can name it."""
