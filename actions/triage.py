@@ -2,7 +2,9 @@
 
 The emergency numbers (utter_urgent_help) always come first; the triage component keeps the
 classifier's own reading of the message in the intent ranking, and action_offer_other_need offers
-it next as one button. After two misunderstood messages in a row the user is led to a person.
+it next as one button; after an information answer it does the same for a second question in the
+same message ("Kita and a German course?"). After two misunderstood messages in a row the user is
+led to a person.
 """
 
 from __future__ import annotations
@@ -27,11 +29,10 @@ class ActionOfferOtherNeed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         topics = i18n.replies()["topics"]
+        answered = (tracker.latest_message.get("intent") or {}).get("name")
         ranking = tracker.latest_message.get("intent_ranking") or []
-        other = next(
-            (r["name"] for r in ranking if r.get("name") in topics and (r.get("confidence") or 0) >= MIN_CONFIDENCE),
-            None,
-        )
+        candidates = (r for r in ranking if r.get("name") in topics and r.get("name") != answered)
+        other = next((r["name"] for r in candidates if (r.get("confidence") or 0) >= MIN_CONFIDENCE), None)
         if other:
             lang = language_of(tracker)
             dispatcher.utter_message(

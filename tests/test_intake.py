@@ -308,3 +308,16 @@ async def test_the_other_need_is_offered_after_the_emergency_numbers():
     d = CollectingDispatcher()
     await ActionOfferOtherNeed().run(d, t, {})
     assert d.messages == []  # nothing else to offer
+
+
+async def test_a_second_question_in_the_same_message_is_offered_after_the_answer():
+    from actions.triage import ActionOfferOtherNeed
+
+    t = tracker(intent="childcare", language="es")
+    t.latest_message["intent_ranking"] = [
+        {"name": "childcare", "confidence": 0.6},
+        {"name": "language_course", "confidence": 0.35},
+    ]
+    d = CollectingDispatcher()
+    await ActionOfferOtherNeed().run(d, t, {})
+    assert d.messages[0]["buttons"][0]["payload"] == "/language_course"  # not the question just answered
