@@ -81,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "downgrade":
         db.downgrade(url, args.revision)
     elif args.cmd == "purge":
-        erased = runtime.call(privacy.purge_expired, service.now_utc(), runtime.retention_days())
-        print(f"{erased} person(s) erased (never booked, older than {runtime.retention_days()} days)")
+        days, closed = runtime.retention_days(), runtime.closed_retention_days()
+        erased = runtime.call(privacy.purge_expired, service.now_utc(), days, closed)
+        print(f"{erased} person(s) erased (never booked after {days} days; cases closed for {closed} days)")
     elif args.cmd == "deliver":
         sent, failed = asyncio.run(outbox.deliver_due(runtime.factory(), outbox.LocalChannel(), service.now_utc()))
         print(f"{sent} sent, {failed} failed")

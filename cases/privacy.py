@@ -91,12 +91,21 @@ def _erase(session: Session, person: Person, now: dt.datetime) -> None:
     session.flush()
 
 
-def purge_expired(session: Session, now: dt.datetime, retention_days: int) -> int:
-    """Erase people who never booked a slot and were created more than `retention_days` ago."""
+def purge_expired(session: Session, now: dt.datetime, retention_days: int, closed_days: int = 30) -> int:
+    """Erase, as the consent text promises: people who never booked a slot, `retention_days` after they
+    were created; and people whose every lead the mentors have closed (or was cancelled), `closed_days`
+    after the last of them changed."""
     cutoff = now - dt.timedelta(days=retention_days)
     booked = exists().where(Booking.lead_id == Lead.id, Lead.person_id == Person.id)
-    stale = list(session.scalars(select(Person).where(Person.created_at < cutoff, ~booked)))
-    for person in stale:
+    never_booked = select(Person).where(Person.created_at < cutoff, ~booked)
+    still_open = exists().where(
+        Lead.person_id == Person.id,
+        (Lead.status.not_in(("closed", "cancelled"))) | (Lead.updated_at >= now - dt.timedelta(days=closed_days)),
+    )
+    has_leads = exists().where(Lead.person_id == Person.id)
+    closed = select(Person).where(has_leads, ~still_open)
+    stale = {p.id: p for p in [*session.scalars(never_booked), *session.scalars(closed)]}
+    for person in stale.values():
         _erase(session, person, now)
     return len(stale)
 

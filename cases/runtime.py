@@ -29,6 +29,10 @@ def retention_days() -> int:
     return int(os.environ.get("AMM_RETENTION_DAYS", "90"))
 
 
+def closed_retention_days() -> int:
+    return int(os.environ.get("AMM_CLOSED_RETENTION_DAYS", "30"))
+
+
 def engine() -> Engine:
     with _lock:
         if "engine" not in _state:

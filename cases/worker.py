@@ -38,8 +38,11 @@ async def run_worker(channel: outbox.Channel, interval: float = 30.0) -> None:
             if sent or failed:
                 log.info("outbox: %s sent, %s failed", sent, failed)
             if last_purge != now.date():
-                erased = runtime.call(privacy.purge_expired, now, runtime.retention_days())
-                log.info("retention: %s person(s) erased after %s days", erased, runtime.retention_days())
+                days, closed = runtime.retention_days(), runtime.closed_retention_days()
+                erased = runtime.call(privacy.purge_expired, now, days, closed)
+                log.info(
+                    "retention: %s person(s) erased (never booked: %s days, closed: %s days)", erased, days, closed
+                )
                 last_purge = now.date()
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down: keep going, try again
             log.warning("worker cycle failed: %s", type(exc).__name__)

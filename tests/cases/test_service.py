@@ -166,3 +166,22 @@ def test_retention_removes_people_who_never_booked(session):
     assert privacy.purge_expired(session, NOW, 90) == 1
     assert privacy.stored_data(session, never.ref) is None
     assert privacy.stored_data(session, booked.ref) is not None and privacy.stored_data(session, recent.ref) is not None
+
+
+def test_retention_removes_people_whose_cases_are_closed(session):
+    open_case = request(slot_id=first_free(session).id)
+    closed_long_ago = request(slot_id=first_free(session, skip=1).id)
+    closed_recently = request(slot_id=first_free(session, skip=2).id)
+    leads = {}
+    for req in (open_case, closed_long_ago, closed_recently):
+        leads[req.ref] = service.submit_intake(session, req, NOW, NOTICE)
+    for req, days in ((closed_long_ago, 31), (closed_recently, 29)):
+        lead = leads[req.ref]
+        service.set_lead_status(session, lead.id, "closed", "mentor:anna")
+        lead.updated_at = NOW - dt.timedelta(days=days)
+    session.flush()
+    assert privacy.purge_expired(session, NOW, 90, closed_days=30) == 1
+    assert privacy.stored_data(session, closed_long_ago.ref) is None
+    assert privacy.stored_data(session, closed_recently.ref) is not None
+    assert privacy.stored_data(session, open_case.ref) is not None
+    assert session.get(Lead, leads[closed_long_ago.ref].id).status == "closed"  # the statistic stays
