@@ -48,6 +48,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.mentors import TAKE, take_lead
 from bot.relay import Incoming, Relay, Reply
 from bot.settings import Settings
 from knowledge.places import gazetteer
@@ -57,7 +58,6 @@ PLATFORM = "telegram"
 KEYBOARDS = "keyboards"  # chat_data key: message id -> payloads of its buttons
 COMMANDS = {"help": "/help", "privacy": "/privacy", "delete": "/delete_my_data"}
 DEEP_LINKS = {"employer": "/employer_hire", "book": "/book_intake", "help": "/help"}
-TAKE = "take:"
 GROUP_NOTICE_EVERY = 600.0  # seconds between two notices in the same group
 
 
@@ -271,10 +271,7 @@ class TelegramFrontEnd:
 
     async def on_take(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A mentor pressed "Ich übernehme" under a new lead: assign it, show everyone who took it."""
-        from bot.mentors import take_lead
-
-        query = update.callback_query
-        await take_lead(query, self.settings)
+        await take_lead(update.callback_query, self.settings)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("update failed: %s", type(context.error).__name__)  # no message text, no user id
