@@ -2,9 +2,11 @@
 
 python -m cases migrate               apply migrations (AMM_CASES_URL or the local SQLite file)
 python -m cases downgrade [REV]       roll back (default: everything)
-python -m cases purge                 erase people who never booked, after AMM_RETENTION_DAYS (90)
+python -m cases purge                 erase people who never booked (AMM_RETENTION_DAYS, 90) and people
+                                      whose cases are all closed (AMM_CLOSED_RETENTION_DAYS, 30)
 python -m cases deliver               deliver due notifications once
-python -m cases worker                keep slots, outbox and retention up to date (runs with ./amm run)
+python -m cases worker                slots, outbox (recorded locally) and retention; ./amm run starts
+                                      bot.worker, which delivers through Telegram when configured
 python -m cases leads [--project ID]  the mentors' list of open leads
 python -m cases outbox                recent notifications and their delivery state
 python -m cases status LEAD STATUS --actor NAME   change a lead's status (recorded in the audit trail)
@@ -19,7 +21,7 @@ import sys
 
 from sqlalchemy import select
 
-from cases import db, outbox, privacy, runtime, service
+from cases import db, outbox, runtime, service
 from cases.models import Booking, Lead, Person
 
 log = logging.getLogger("cases")
@@ -81,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "downgrade":
         db.downgrade(url, args.revision)
     elif args.cmd == "purge":
-        days, closed = runtime.retention_days(), runtime.closed_retention_days()
-        erased = runtime.call(privacy.purge_expired, service.now_utc(), days, closed)
-        print(f"{erased} person(s) erased (never booked after {days} days; cases closed for {closed} days)")
+        from cases.worker import purge
+
+        print(f"{purge(service.now_utc())} person(s) erased")
     elif args.cmd == "deliver":
         sent, failed = asyncio.run(outbox.deliver_due(runtime.factory(), outbox.LocalChannel(), service.now_utc()))
         print(f"{sent} sent, {failed} failed")

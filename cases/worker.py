@@ -1,4 +1,5 @@
-"""The background loop: bookable slots for the horizon, outbox delivery, and the daily retention purge.
+"""The background loop: outbox delivery every cycle; once a day the bookable slots of the horizon
+and the retention purge.
 
 Started by ./amm run as `python -m bot.worker` (which picks the delivery channel); every step is
 its own transaction and a failed cycle (database down) is logged and tried again next time.
@@ -15,35 +16,39 @@ from cases import outbox, privacy, runtime, service
 log = logging.getLogger("cases.worker")
 
 
-async def run_once(channel: outbox.Channel, now: dt.datetime, project_ids: list[str]) -> tuple[int, int]:
-    from knowledge.capacity import capacity
+def purge(now: dt.datetime) -> int:
+    """Erase whom the consent text promises to forget (never booked; cases closed), per the settings."""
+    days, closed = runtime.retention_days(), runtime.closed_retention_days()
+    erased = runtime.call(privacy.purge_expired, now, days, closed)
+    log.info("retention: %s person(s) erased (never booked: %s days, closed: %s days)", erased, days, closed)
+    return erased
 
-    runtime.call(service.ensure_slots, capacity(), project_ids, now)
-    return await outbox.deliver_due(runtime.factory(), channel, now)
+
+def daily(now: dt.datetime) -> None:
+    """The slot horizon moves by a day, and retention: once a day is enough for both."""
+    from knowledge.capacity import capacity
+    from knowledge.projects import directory
+
+    added = runtime.call(service.ensure_slots, capacity(), [p.id for p in directory().projects], now)
+    log.info("slots: %s added to the booking horizon", added)
+    purge(now)
 
 
 async def run_worker(channel: outbox.Channel, interval: float = 30.0) -> None:
-    from knowledge.projects import directory
-
-    project_ids = [p.id for p in directory().projects]
     prepared = False
-    last_purge: dt.date | None = None
+    last_daily: dt.date | None = None
     while True:
         now = service.now_utc()
         try:
             if not prepared:
                 runtime.prepare(now)
                 prepared = True
-            sent, failed = await run_once(channel, now, project_ids)
+            sent, failed = await outbox.deliver_due(runtime.factory(), channel, now)
             if sent or failed:
                 log.info("outbox: %s sent, %s failed", sent, failed)
-            if last_purge != now.date():
-                days, closed = runtime.retention_days(), runtime.closed_retention_days()
-                erased = runtime.call(privacy.purge_expired, now, days, closed)
-                log.info(
-                    "retention: %s person(s) erased (never booked: %s days, closed: %s days)", erased, days, closed
-                )
-                last_purge = now.date()
+            if last_daily != now.date():
+                daily(now)
+                last_daily = now.date()
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down: keep going, try again
             log.warning("worker cycle failed: %s", type(exc).__name__)
         await asyncio.sleep(interval)

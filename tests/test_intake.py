@@ -321,3 +321,21 @@ async def test_a_second_question_in_the_same_message_is_offered_after_the_answer
     d = CollectingDispatcher()
     await ActionOfferOtherNeed().run(d, t, {})
     assert d.messages[0]["buttons"][0]["payload"] == "/language_course"  # not the question just answered
+
+
+def test_the_daily_step_moves_the_slot_horizon_and_purges(case_db, monkeypatch):
+    import datetime as dt
+
+    from cases import privacy, service, worker
+    from cases.models import IntakeSlot
+
+    def latest():
+        with runtime.factory()() as s:
+            return s.scalar(select(IntakeSlot.starts_at).order_by(IntakeSlot.starts_at.desc()))
+
+    purged = []
+    monkeypatch.setattr(privacy, "purge_expired", lambda session, now, days, closed: purged.append((days, closed)) or 0)
+    before = latest()
+    worker.daily(service.now_utc() + dt.timedelta(days=7))
+    assert latest() > before + dt.timedelta(days=5)
+    assert purged == [(runtime.retention_days(), runtime.closed_retention_days())]
