@@ -139,10 +139,9 @@ async def deliver_due(factory: sessionmaker[Session], channel: Channel, now: dt.
             n = session.get(Notification, nid)
             if n is None or n.sent_at is not None or n.cancelled_at is not None:
                 continue
-            if n.audience == "user" and not _has_person(session, n):
+            message = message_of(session, n)
+            if n.audience == "user" and message.user_ref is None:
                 message = None  # the person was erased: nobody to remind
-            else:
-                message = message_of(session, n)
         try:
             if message is not None:
                 await channel.deliver(message)
@@ -166,11 +165,6 @@ async def deliver_due(factory: sessionmaker[Session], channel: Channel, now: dt.
                 n.sent_at = now
                 sent += 1
     return sent, failed
-
-
-def _has_person(session: Session, n: Notification) -> bool:
-    lead = session.get(Lead, n.lead_id) if n.lead_id else None
-    return bool(lead and lead.person_id)
 
 
 def recent(session: Session, limit: int = 50) -> list[Notification]:
