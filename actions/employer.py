@@ -23,7 +23,6 @@ from actions.intake import (
     ActionAskIntakeConsent,
     ValidateIntakeForm,
     _AskIntake,
-    _buttons,
     _district_projects,
     contact_text,
     conversation_summary,
@@ -182,7 +181,9 @@ class ActionAskEmployerConfirm(_AskIntake):
     slot = "intake_confirm"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        dispatcher.utter_message(text=employer_summary(lang, tracker.slots), buttons=_buttons(lang, "intake_confirm"))
+        dispatcher.utter_message(
+            text=employer_summary(lang, tracker.slots), buttons=i18n.buttons(lang, "intake_confirm")
+        )
 
 
 class ActionAskEmployerCompany(_AskIntake):

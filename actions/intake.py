@@ -99,10 +99,6 @@ def chosen(tracker: Tracker, menu: str, also: Iterable[str] = ()) -> str | None:
     return best[2].split(":", 1)[1] if best else None
 
 
-def _buttons(lang: str, menu: str) -> list[dict[str, str]]:
-    return i18n.buttons(lang, menu)
-
-
 def _district_projects(district: str | None) -> list[projects.Project]:
     if district not in gazetteer().districts:
         return []
@@ -211,7 +207,7 @@ class ActionIntakeStart(Action):
                     )
                 except service.SlotTaken:
                     dispatcher.utter_message(
-                        text=i18n.text(lang, "intake.slot_taken"), buttons=_buttons(lang, "booking")
+                        text=i18n.text(lang, "intake.slot_taken"), buttons=i18n.buttons(lang, "booking")
                     )
                     return HANDLED
                 when, project = self._describe(lang, moved)
@@ -219,7 +215,7 @@ class ActionIntakeStart(Action):
             else:
                 dispatcher.utter_message(
                     text=i18n.text(lang, "booking.current", when=when, project=project),
-                    buttons=_buttons(lang, "booking"),
+                    buttons=i18n.buttons(lang, "booking"),
                 )
         except SQLAlchemyError as exc:
             log.warning("booking lookup failed: %s", type(exc).__name__)
@@ -262,7 +258,7 @@ class ValidateIntakeForm(FormValidationAction):
         if tries >= MAX_TRIES:
             return {slot: None, "intake_abort": "too_many_tries", "intake_tries": 0}
         lang = language_of(tracker)
-        dispatcher.utter_message(text=i18n.text(lang, key), buttons=_buttons(lang, menu or "intake_text"))
+        dispatcher.utter_message(text=i18n.text(lang, key), buttons=i18n.buttons(lang, menu or "intake_text"))
         return {slot: None, "intake_tries": tries}
 
     async def validate_district(
@@ -367,7 +363,7 @@ class ValidateIntakeForm(FormValidationAction):
             return await self.confirmed(dispatcher, tracker)
         if value == "change":
             dispatcher.utter_message(
-                text=i18n.text(lang, "intake.which_change"), buttons=_buttons(lang, self.change_menu)
+                text=i18n.text(lang, "intake.which_change"), buttons=i18n.buttons(lang, self.change_menu)
             )
             return {"intake_confirm": None}
         if value in self.edits:
@@ -515,7 +511,7 @@ class _AskIntake(Action, ABC):
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         menu = self.menu or (self.slot if self.slot in i18n.replies()["menus"] else "intake_text")
-        dispatcher.utter_message(text=i18n.text(lang, self.key), buttons=_buttons(lang, menu))
+        dispatcher.utter_message(text=i18n.text(lang, self.key), buttons=i18n.buttons(lang, menu))
 
 
 class ActionAskIntakeConsent(_AskIntake):
@@ -524,7 +520,7 @@ class ActionAskIntakeConsent(_AskIntake):
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         text = i18n.text(lang, self.key, retention_days=runtime.retention_days(), version=service.CONSENT_VERSION)
-        dispatcher.utter_message(text=text, buttons=_buttons(lang, "intake_consent"))
+        dispatcher.utter_message(text=text, buttons=i18n.buttons(lang, "intake_consent"))
 
 
 class ActionAskIntakeName(_AskIntake):
@@ -544,7 +540,7 @@ class ActionAskIntakePhone(_AskIntake):
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         dispatcher.utter_message(
             text=i18n.text(lang, self.key),
-            buttons=_buttons(lang, "intake_text"),
+            buttons=i18n.buttons(lang, "intake_text"),
             json_message={"request_contact": i18n.text(lang, "button.share_contact")},
         )
 
@@ -578,7 +574,7 @@ class ActionAskIntakeConfirm(_AskIntake):
     slot = "intake_confirm"
 
     async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        dispatcher.utter_message(text=summary(lang, tracker.slots), buttons=_buttons(lang, "intake_confirm"))
+        dispatcher.utter_message(text=summary(lang, tracker.slots), buttons=i18n.buttons(lang, "intake_confirm"))
 
 
 class ActionAskIntakeSlot(_AskIntake):
@@ -601,9 +597,9 @@ class ActionIntakeDone(Action):
         lang = language_of(tracker)
         abort = tracker.get_slot("intake_abort")
         if abort == "stopped":
-            dispatcher.utter_message(text=i18n.text(lang, "intake.cancelled"), buttons=_buttons(lang, "main"))
+            dispatcher.utter_message(text=i18n.text(lang, "intake.cancelled"), buttons=i18n.buttons(lang, "main"))
         elif abort in ("too_many_tries", "place"):
-            dispatcher.utter_message(text=i18n.text(lang, "intake.too_many_tries"), buttons=_buttons(lang, "main"))
+            dispatcher.utter_message(text=i18n.text(lang, "intake.too_many_tries"), buttons=i18n.buttons(lang, "main"))
         return _reset()
 
 
@@ -624,7 +620,7 @@ class ActionIntakeStop(Action):
             card = projects.project_card(lang, district, matched=tracker.get_slot("place_label"), intake=True)
             dispatcher.utter_message(text=card)
         else:
-            dispatcher.utter_message(text=i18n.text(lang, "intake.cancelled"), buttons=_buttons(lang, "main"))
+            dispatcher.utter_message(text=i18n.text(lang, "intake.cancelled"), buttons=i18n.buttons(lang, "main"))
         return _reset()
 
 
