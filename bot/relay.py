@@ -55,6 +55,11 @@ class Incoming:
     chat_id: str | None = None  # where replies and reminders go, when it differs from user_id
 
 
+def _buttons(raw: list[dict[str, Any]]) -> list[Button]:
+    """Buttons as Rasa and the catalogs give them ({"title", "payload"})."""
+    return [Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in raw]
+
+
 def clean_text(raw: str, limit: int) -> str | None:
     """Printable text, or None when the message is too long (the caller says so)."""
     text = unicodedata.normalize("NFC", raw)
@@ -157,7 +162,7 @@ class Relay:
         lang = language.choose(stored=prefs.chosen, client=msg.client_language, current=prefs.detected, text="")
         reply = self._catalog_reply(lang, key, **values)
         if menu:
-            reply.buttons = [Button(b["title"], b["payload"]) for b in i18n.buttons(lang, menu)]
+            reply.buttons = _buttons(i18n.buttons(lang, menu))
         return reply
 
     def _language(self, ref: str, prefs: UserPrefs, msg: Incoming, text: str) -> str:
@@ -169,7 +174,7 @@ class Relay:
 
     def _from_rasa(self, r: dict[str, Any], lang: str) -> Reply:
         custom = r.get("custom") or {}
-        buttons = [Button(str(b.get("title", "")), str(b.get("payload", ""))) for b in r.get("buttons") or []]
+        buttons = _buttons(r.get("buttons") or [])
         return Reply(
             text=str(r.get("text") or ""),
             buttons=buttons,
@@ -184,5 +189,5 @@ class Relay:
 
     def _response_reply(self, lang: str, response: str) -> Reply:
         shaped = i18n.render(lang, response)
-        buttons = [Button(b["title"], b["payload"]) for b in shaped.get("buttons", [])]
+        buttons = _buttons(shaped.get("buttons", []))
         return Reply(shaped["text"], buttons, language=lang, rtl=i18n.languages()[lang].rtl)
