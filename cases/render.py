@@ -49,7 +49,7 @@ def render(message: Message) -> str:
     return t[message.kind].format(
         lead=lead.get("id", ""),
         project=message.project_name or message.project_id or "",
-        topic=lead.get("topic", ""),
+        topic=t.get(f"topic.{lead.get('topic')}", lead.get("topic", "")),
         priority=marks,
         appointment=appointment,
         name=lead.get("name") or t["erased"],

@@ -178,6 +178,7 @@ def test_messages_render_for_mentors_in_german_and_for_the_user_in_their_languag
     by_kind = {m.kind: render(m) for m in channel.delivered}
     assert "Neue Anfrage" in by_kind["new_lead"] and "Olena" in by_kind["new_lead"]
     assert "Frau (Programmschwerpunkt)" in by_kind["new_lead"] and "+4915123456789" in by_kind["new_lead"]
+    assert "Thema: Arbeit und Bewerbung" in by_kind["new_lead"]  # the mentors read German, not a key
     assert "Arbeitsmarktmentoren Dresden" in by_kind["reminder"] and "Нагадування" in by_kind["reminder"]
 
 
